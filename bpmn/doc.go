@@ -1,0 +1,32 @@
+// Package bpmn reads BPMN 2.0 files as Camunda Modeler, bpmn-js and other
+// tools write them, checks them against what Shoal (like Zeebe) can run, and
+// compiles each executable process into an execution graph for the engine.
+//
+// The flow is two steps:
+//
+//	defs, err := bpmn.Parse(r)                  // XML -> *Definitions (model.go)
+//	dep, err := bpmn.Compile(defs, bpmn.Options{}) // -> one *Graph per process (graph.go)
+//
+// Parse fails only when the input is not a BPMN document it can read: not
+// XML, truncated, too large, too deep, or with a DOCTYPE. Its error is
+// located (line and column). Compile reports every problem it finds, not
+// just the first, as an ErrorList; each Error names the element id, its XML
+// kind, the line and column of the element, and what is wrong.
+//
+// Namespaces are matched by URI, never by prefix: files use bpmn:, bpmn2:,
+// semantic: or the default namespace for the same model. Zeebe extension
+// elements (namespace http://camunda.org/schema/zeebe/1.0) are read into
+// typed structs (zeebe.go); any other extension element is kept as plain XML
+// and ignored, as Zeebe does.
+//
+// etree does not record positions, so Parse makes a light first pass with
+// encoding/xml that records where each element starts, in document order,
+// and hands the positions to the elements of the etree document in the same
+// order. The same pass enforces the size, depth and DOCTYPE limits before
+// etree builds a tree.
+//
+// Expressions ("=order.total > 100") stay text unless Options.Expressions is
+// set; then Compile compiles each one and reports failures on the element.
+// The package imports nothing else of Shoal's; engine/expr implements
+// ExprCompiler.
+package bpmn
