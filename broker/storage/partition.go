@@ -1,0 +1,170 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/shoalbpm/shoal/engine/state"
+)
+
+// Partition is one partition's data in the node's database.
+type Partition struct {
+	db     *DB
+	id     int32
+	prefix []byte // dataPrefix(id)
+}
+
+// Partition returns the data of partition id.
+func (d *DB) Partition(id int32) *Partition {
+	return &Partition{db: d, id: id, prefix: dataPrefix(id)}
+}
+
+// ID is the partition id.
+func (p *Partition) ID() int32 { return p.id }
+
+// DB is the node's database this partition lives in.
+func (p *Partition) DB() *DB { return p.db }
+
+// RecordPrefix is the key prefix of the partition's record log.
+func (p *Partition) RecordPrefix() []byte { return p.sub(subRecords) }
+
+// ExporterPrefix is the key prefix of the partition's exporter positions.
+func (p *Partition) ExporterPrefix() []byte { return p.sub(subExporter) }
+
+func (p *Partition) sub(kind byte) []byte {
+	return append(append([]byte(nil), p.prefix...), kind)
+}
+
+// Applied returns the raft index of the last apply committed to the
+// partition's data, 0 if none.
+func (p *Partition) Applied() (uint64, error) {
+	return readApplied(p.db.pebble, p.sub(subApplied))
+}
+
+func readApplied(r pebble.Reader, key []byte) (uint64, error) {
+	v, ok, err := getCopy(r, key)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("storage: applied index holds %d bytes, want 8", len(v))
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// Batch is the unit of one apply: the engine state changes, the records and
+// the applied index, committed together with pebble.Sync.
+type Batch struct {
+	p     *Partition
+	batch *pebble.Batch
+	kv    kv
+}
+
+// NewBatch starts an apply. Reads through KV see the batch's own writes.
+// The caller must Close it, committed or not.
+func (p *Partition) NewBatch() *Batch {
+	b := p.db.pebble.NewIndexedBatch()
+	return &Batch{p: p, batch: b, kv: kv{r: b, w: b, prefix: p.sub(subState)}}
+}
+
+// KV is the engine's view of the partition state inside this batch.
+func (b *Batch) KV() state.KV { return &b.kv }
+
+// Pebble is the underlying batch, for the record log and exporter positions.
+func (b *Batch) Pebble() *pebble.Batch { return b.batch }
+
+// SetApplied records that this batch applies raft entries up to index.
+func (b *Batch) SetApplied(index uint64) error {
+	return b.batch.Set(b.p.sub(subApplied), binary.BigEndian.AppendUint64(nil, index), nil)
+}
+
+// Commit writes the batch durably (pebble.Sync).
+func (b *Batch) Commit() error {
+	if err := b.batch.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("storage: commit partition %d: %w", b.p.id, err)
+	}
+	return nil
+}
+
+// Close releases the batch; uncommitted changes are dropped.
+func (b *Batch) Close() { _ = b.batch.Close() }
+
+// kv is state.KV over a pebble reader and writer, under a key prefix.
+type kv struct {
+	r      pebble.Reader
+	w      pebble.Writer
+	prefix []byte
+	buf    []byte
+}
+
+func (k *kv) key(key []byte) []byte {
+	// A fresh slice each time: pebble batches copy keys on Set, but Get's
+	// key must not be overwritten while an iterator may still hold it.
+	return append(append(make([]byte, 0, len(k.prefix)+len(key)), k.prefix...), key...)
+}
+
+func (k *kv) Get(key []byte) ([]byte, bool, error) {
+	v, ok, err := getCopy(k.r, k.key(key))
+	if err != nil {
+		return nil, false, fmt.Errorf("storage: get: %w", err)
+	}
+	return v, ok, nil
+}
+
+func (k *kv) Set(key, value []byte) error {
+	if k.w == nil {
+		return errReadOnly
+	}
+	k.buf = append(append(k.buf[:0], k.prefix...), key...)
+	if err := k.w.Set(k.buf, value, nil); err != nil {
+		return fmt.Errorf("storage: set: %w", err)
+	}
+	return nil
+}
+
+func (k *kv) Delete(key []byte) error {
+	if k.w == nil {
+		return errReadOnly
+	}
+	k.buf = append(append(k.buf[:0], k.prefix...), key...)
+	if err := k.w.Delete(k.buf, nil); err != nil {
+		return fmt.Errorf("storage: delete: %w", err)
+	}
+	return nil
+}
+
+func (k *kv) Iterate(prefix []byte, fn func(key, value []byte) bool) error {
+	lo := k.key(prefix)
+	it, err := k.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	if err != nil {
+		return fmt.Errorf("storage: iterate: %w", err)
+	}
+	for valid := it.First(); valid; valid = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return fmt.Errorf("storage: iterate: %w", err)
+		}
+		if !fn(it.Key()[len(k.prefix):], v) {
+			break
+		}
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("storage: iterate: %w", err)
+	}
+	return nil
+}
+
+// errReadOnly is returned by writes through a View.
+var errReadOnly = errors.New("broker: read-only partition view")
+
+// View returns a read-only state.KV over the partition's committed state as
+// of now (a pebble snapshot), for readers beside the apply loop. Call release
+// when done.
+func (p *Partition) View() (view state.KV, release func()) {
+	snap := p.db.pebble.NewSnapshot()
+	return &kv{r: snap, prefix: p.sub(subState)}, func() { _ = snap.Close() }
+}
