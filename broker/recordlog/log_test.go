@@ -1,0 +1,103 @@
+package recordlog
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+func newLog(t *testing.T) (*pebble.DB, *Log) {
+	t.Helper()
+	db, err := pebble.Open(t.TempDir(), &pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, New(db, []byte{0x02, 0, 0, 0, 1, 'r'})
+}
+
+func recs(from, to int64) []record.Record {
+	var out []record.Record
+	for p := from; p <= to; p++ {
+		out = append(out, record.Record{
+			Position: p, SourceRecordPosition: -1, Key: record.NewKey(1, p), PartitionID: 1,
+			RecordType: record.Event, ValueType: record.ProcessInstance, Intent: record.ElementActivated,
+			Value: &record.ProcessInstanceRecord{BpmnProcessID: "order"},
+		})
+	}
+	return out
+}
+
+func appendCommit(t *testing.T, db *pebble.DB, l *Log, rs []record.Record) {
+	t.Helper()
+	b := db.NewBatch()
+	defer b.Close()
+	if err := l.Append(b, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func positions(t *testing.T, l *Log, from int64, limit int) []int64 {
+	t.Helper()
+	var out []int64
+	if err := l.Read(from, func(r record.Record) bool {
+		out = append(out, r.Position)
+		return len(out) < limit
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestReadReturnsRecordsInPositionOrderFromAPosition(t *testing.T) {
+	db, l := newLog(t)
+	appendCommit(t, db, l, recs(1, 3))
+	appendCommit(t, db, l, recs(4, 300))
+	got := positions(t, l, 250, 1000)
+	if len(got) != 51 || got[0] != 250 || got[50] != 300 {
+		t.Fatalf("Read(250) = %d records %v..", len(got), got[:3])
+	}
+	if got := positions(t, l, 1, 2); len(got) != 2 || got[1] != 2 {
+		t.Fatalf("Read stops when fn returns false: %v", got)
+	}
+	var first record.Record
+	_ = l.Read(7, func(r record.Record) bool { first = r; return false })
+	if v, ok := first.Value.(*record.ProcessInstanceRecord); !ok || v.BpmnProcessID != "order" || first.Key != record.NewKey(1, 7) {
+		t.Fatalf("record read back = %+v", first)
+	}
+}
+
+func TestAppendRejectsPositionsThatDoNotIncrease(t *testing.T) {
+	_, l := newLog(t)
+	db := l.db
+	b := db.NewBatch()
+	defer b.Close()
+	bad := append(recs(5, 6), recs(6, 6)...)
+	if err := l.Append(b, bad); !errors.Is(err, ErrOutOfOrder) {
+		t.Fatalf("Append = %v, want ErrOutOfOrder", err)
+	}
+}
+
+func TestTrimDeletesOnlyBelowThePosition(t *testing.T) {
+	db, l := newLog(t)
+	appendCommit(t, db, l, recs(1, 20))
+	if err := l.Trim(11); err != nil {
+		t.Fatal(err)
+	}
+	first, last, ok, err := l.Bounds()
+	if err != nil || !ok || first != 11 || last != 20 {
+		t.Fatalf("Bounds = %d, %d, %v, %v; want 11, 20", first, last, ok, err)
+	}
+	if err := l.Trim(100); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, _ := l.Bounds(); ok {
+		t.Fatal("log not empty after trimming everything")
+	}
+}
