@@ -48,6 +48,9 @@ const (
 	EventTerminate    EventKind = "TERMINATE"
 	EventLink         EventKind = "LINK"
 	EventConditional  EventKind = "CONDITIONAL"
+	// EventCancel (transaction cancel events) is read but not supported;
+	// Compile rejects it.
+	EventCancel EventKind = "CANCEL"
 )
 
 // IsScope reports whether elements of this kind contain other elements.

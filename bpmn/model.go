@@ -19,10 +19,7 @@ type Definitions struct {
 	Errors         []*ErrorDef
 	Escalations    []*Escalation
 	Signals        []*Signal
-
-	// Unsupported holds root or flow elements Shoal does not execute
-	// (complexGateway, transaction, ...). Compile reports each one.
-	Unsupported []*Element
+	Pos
 }
 
 // Pos is where an element starts in the file: the line and column (both
@@ -101,9 +98,11 @@ type Signal struct {
 }
 
 // Element is one flow element (event, task, gateway, subprocess, sequence
-// flow, data object, ...) as written. Tag is the XML local name
-// ("serviceTask"); Kind is its Zeebe element type, or "" for elements that
-// are accepted but not executed (data objects) or not supported.
+// flow, data object, association, ...) as written. Tag is the XML local
+// name ("serviceTask"); Kind is its Zeebe element type, or "" for elements
+// that are accepted but not executed (data objects, text annotations,
+// associations) or not supported (complexGateway, transaction, ...), which
+// Compile reports.
 type Element struct {
 	Tag      string
 	Kind     ElementKind
@@ -123,6 +122,8 @@ type Element struct {
 	LoopCharacteristics *LoopCharacteristics
 	// Standard loops (<standardLoopCharacteristics>) are not supported.
 	StandardLoop bool
+	// MessageRef is a receive or send task's message.
+	MessageRef string
 	// Sequence flows.
 	SourceRef, TargetRef string
 	Condition            *Expression // conditionExpression text
@@ -165,5 +166,8 @@ type LoopCharacteristics struct {
 	IsSequential        bool
 	CompletionCondition *Expression
 	LoopCardinality     *Expression
+	// Zeebe is the zeebe:loopCharacteristics inside this element's
+	// extensionElements (nil when absent).
+	Zeebe *ZeebeLoop
 	Pos
 }

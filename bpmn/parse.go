@@ -1,0 +1,191 @@
+package bpmn
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+)
+
+// Limits on one resource. They bound the memory a hostile file can take:
+// the whole file is held in memory, and etree builds a tree of it.
+const (
+	// MaxResourceSize is the largest BPMN file Parse accepts (4 MiB; the
+	// largest real model in our corpus is under 400 KB).
+	MaxResourceSize = 4 << 20
+	// MaxDepth is the deepest element nesting Parse accepts. Real models
+	// nest a few dozen levels (subprocesses inside subprocesses).
+	MaxDepth = 256
+)
+
+// Namespaces, matched by URI.
+const (
+	NSModel = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+	NSZeebe = "http://camunda.org/schema/zeebe/1.0"
+)
+
+// Parse reads one BPMN file into its model. It fails when the input is not
+// a BPMN document it can read; the error is an *Error with the line and
+// column where reading stopped. Parse does not validate the model; Compile
+// does.
+func Parse(r io.Reader) (*Definitions, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxResourceSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("bpmn: read: %w", err)
+	}
+	if len(data) > MaxResourceSize {
+		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB; Shoal refuses larger BPMN resources", MaxResourceSize>>20)}
+	}
+	pos, err := scan(data)
+	if err != nil {
+		return nil, err
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings = etree.ReadSettings{CharsetReader: charsetReader, MaxDepth: MaxDepth + 1}
+	if err := doc.ReadFromBytes(data); err != nil {
+		// scan accepted the input, so this is unexpected; still an error,
+		// not a panic.
+		return nil, &Error{Line: 1, Column: 1, Msg: "not well-formed XML: " + err.Error()}
+	}
+	root := doc.Root()
+	if root == nil {
+		return nil, &Error{Line: 1, Column: 1, Msg: "no root element; a BPMN file starts with <bpmn:definitions>"}
+	}
+	rd := &reader{pos: make(map[*etree.Element]Pos, len(pos))}
+	if n := rd.index(root, pos, 0); n != len(pos) {
+		return nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf("internal: %d elements read, %d positions", n, len(pos))}
+	}
+	return rd.definitions(root)
+}
+
+// scan is the first pass over the input: it checks that the input is
+// well-formed XML within the limits and returns where each element starts,
+// in document order. encoding/xml never expands entities other than the
+// five predefined ones, and a DOCTYPE is refused outright, so entity
+// expansion cannot blow up memory.
+func scan(data []byte) ([]Pos, error) {
+	lines := lineIndex(data)
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	d.CharsetReader = charsetReader
+	var pos []Pos
+	depth := 0
+	for {
+		off := d.InputOffset()
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, syntaxError(d, data, lines, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth > MaxDepth {
+				p := lines.pos(data, off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("elements nested more than %d deep; Shoal refuses deeper nesting", MaxDepth)}
+			}
+			pos = append(pos, lines.pos(data, off))
+		case xml.EndElement:
+			depth--
+		case xml.Directive:
+			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
+				p := lines.pos(data, off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "DOCTYPE declarations (and their entities) are not allowed in BPMN files"}
+			}
+		}
+	}
+	if len(pos) == 0 {
+		return nil, &Error{Line: 1, Column: 1, Msg: "not XML: no element found"}
+	}
+	return pos, nil
+}
+
+// syntaxError turns a decoder error into a located *Error.
+func syntaxError(d *xml.Decoder, data []byte, lines lineStarts, err error) error {
+	p := lines.pos(data, d.InputOffset())
+	msg := err.Error()
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		msg = se.Msg
+		if se.Msg == "unexpected EOF" {
+			msg = "unexpected end of file (truncated XML?)"
+		}
+	}
+	return &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: " + msg}
+}
+
+// lineStarts holds the byte offset at which each line starts.
+type lineStarts []int
+
+func lineIndex(data []byte) lineStarts {
+	ls := lineStarts{0}
+	for i, b := range data {
+		if b == '\n' {
+			ls = append(ls, i+1)
+		}
+	}
+	return ls
+}
+
+// pos converts a byte offset to a 1-based line and rune column.
+func (ls lineStarts) pos(data []byte, off int64) Pos {
+	o := int(min(max(off, 0), int64(len(data))))
+	lo, hi := 0, len(ls)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ls[mid] <= o {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return Pos{Line: lo + 1, Column: utf8.RuneCount(data[ls[lo]:o]) + 1}
+}
+
+// charsetReader accepts UTF-8 and converts Latin-1 (ISO-8859-1, which some
+// older tools declare) to UTF-8; other encodings are refused by name.
+func charsetReader(charset string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return in, nil
+	case "iso-8859-1", "latin1", "latin-1":
+		return latin1Reader{in}, nil
+	}
+	return nil, fmt.Errorf("encoding %q is not supported (use UTF-8)", charset)
+}
+
+// latin1Reader converts ISO-8859-1 bytes to UTF-8.
+type latin1Reader struct{ r io.Reader }
+
+func (l latin1Reader) Read(p []byte) (int, error) {
+	if len(p) < 2 {
+		return 0, io.ErrShortBuffer
+	}
+	buf := make([]byte, len(p)/2)
+	n, err := l.r.Read(buf)
+	out := p[:0]
+	for _, b := range buf[:n] {
+		out = utf8.AppendRune(out, rune(b))
+	}
+	return len(out), err
+}
+
+// index gives every element of the etree document its position; etree's
+// elements come in the same document order as scan's start tags.
+func (rd *reader) index(e *etree.Element, pos []Pos, i int) int {
+	if i < len(pos) {
+		rd.pos[e] = pos[i]
+	}
+	i++
+	for _, c := range e.ChildElements() {
+		i = rd.index(c, pos, i)
+	}
+	return i
+}

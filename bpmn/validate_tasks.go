@@ -1,0 +1,127 @@
+package bpmn
+
+import (
+	"strconv"
+	"strings"
+)
+
+// validate runs the checks of every rule family on one node.
+func (b *builder) validate(n *Node) {
+	b.validateTask(n)
+	b.validateMappings(n)
+	b.validateMultiInstance(n)
+	b.validateGateway(n)
+	b.validateFlows(n)
+	if n.Kind.IsScope() {
+		b.validateScope(n)
+	}
+}
+
+// validateTask checks the task kinds' own extension elements (Zeebe
+// ZeebeTaskDefinitionValidator and friends).
+func (b *builder) validateTask(n *Node) {
+	el := b.el[n]
+	if el != nil && el.StandardLoop {
+		b.c.nodeErrorf(n, "standard loops are not supported (standardLoopCharacteristics); use multi-instance")
+	}
+	switch n.Kind {
+	case KindServiceTask, KindSendTask:
+		b.needJob(n, "")
+	case KindScriptTask:
+		switch {
+		case n.Script != nil:
+			if n.Script.Expression.IsZero() {
+				b.c.nodeErrorf(n, "no script expression (zeebe:script expression)")
+			}
+			if n.Script.ResultVariable == "" {
+				b.c.nodeErrorf(n, "no result variable (zeebe:script resultVariable)")
+			}
+		case n.TaskDefinition != nil:
+			b.needJob(n, "")
+		default:
+			b.c.nodeErrorf(n, "no script (zeebe:script expression) or job type (zeebe:taskDefinition type)")
+		}
+	case KindBusinessRuleTask:
+		switch {
+		case n.CalledDecision != nil:
+			if n.CalledDecision.DecisionID.IsZero() {
+				b.c.nodeErrorf(n, "no decision id (zeebe:calledDecision decisionId)")
+			}
+			if n.CalledDecision.ResultVariable == "" {
+				b.c.nodeErrorf(n, "no result variable (zeebe:calledDecision resultVariable)")
+			}
+		case n.TaskDefinition != nil:
+			b.needJob(n, "")
+		default:
+			b.c.nodeErrorf(n, "no called decision (zeebe:calledDecision decisionId) or job type (zeebe:taskDefinition type)")
+		}
+	case KindCallActivity:
+		if n.CalledElement == nil || n.CalledElement.ProcessID.IsZero() {
+			b.c.nodeErrorf(n, "no called process (zeebe:calledElement processId)")
+		}
+	}
+	for _, l := range n.ExecutionListeners {
+		if l.Type.IsZero() {
+			b.c.nodeErrorf(n, "execution listener has no job type (zeebe:executionListener type)")
+		}
+		if l.EventType != "start" && l.EventType != "end" {
+			b.c.nodeErrorf(n, "execution listener eventType %q is neither start nor end", l.EventType)
+		}
+		b.checkRetries(n, l.Retries)
+	}
+}
+
+// needJob checks that a job-based element has a job type. what names the
+// element when its tag alone would mislead ("message throw event").
+func (b *builder) needJob(n *Node, what string) {
+	if n.TaskDefinition == nil || n.TaskDefinition.Type.IsZero() {
+		if what != "" {
+			b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type); a %s is done by a job worker", what)
+		} else {
+			b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type)")
+		}
+		return
+	}
+	b.checkRetries(n, n.TaskDefinition.Retries)
+}
+
+// checkRetries checks a literal retries value.
+func (b *builder) checkRetries(n *Node, r Expression) {
+	if r.IsExpr {
+		return
+	}
+	if v, err := strconv.Atoi(strings.TrimSpace(r.Raw)); err != nil || v < 0 {
+		b.c.nodeErrorf(n, "retries %q is not a non-negative number", r.Raw)
+	}
+}
+
+// validateMappings checks that every input and output has a target.
+func (b *builder) validateMappings(n *Node) {
+	for _, set := range []struct {
+		tag string
+		ms  []Mapping
+	}{{"zeebe:input", n.Inputs}, {"zeebe:output", n.Outputs}} {
+		for _, m := range set.ms {
+			if strings.TrimSpace(m.Target) == "" {
+				b.c.nodeErrorf(n, "%s with source %q has no target", set.tag, m.Source.Raw)
+			}
+		}
+	}
+}
+
+// validateMultiInstance checks multi-instance loop characteristics.
+func (b *builder) validateMultiInstance(n *Node) {
+	mi := n.MultiInstance
+	if mi == nil {
+		return
+	}
+	if mi.InputCollection.IsZero() {
+		b.c.nodeErrorf(n, "multi-instance without inputCollection (zeebe:loopCharacteristics inputCollection)")
+	}
+	if mi.OutputCollection != "" && mi.OutputElement.IsZero() {
+		b.c.nodeErrorf(n, "multi-instance outputCollection %q without outputElement", mi.OutputCollection)
+	}
+	if mi.OutputCollection == "" && !mi.OutputElement.IsZero() {
+		b.c.nodeErrorf(n, "multi-instance outputElement without outputCollection")
+	}
+}
