@@ -1,0 +1,138 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// jsonKey is a key in a JSON body or answer. Camunda sends and expects keys
+// as decimal strings (they exceed JavaScript's safe integers); a bare number
+// is accepted too.
+type jsonKey int64
+
+func (k jsonKey) MarshalJSON() ([]byte, error) {
+	return strconv.AppendQuote(nil, strconv.FormatInt(int64(k), 10)), nil
+}
+
+func (k *jsonKey) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		return nil
+	}
+	if uq, err := strconv.Unquote(s); err == nil {
+		s = uq
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("expected a key as a positive decimal string, but got %s", b)
+	}
+	*k = jsonKey(n)
+	return nil
+}
+
+// pathKey reads a key from the URL path.
+func pathKey(c echo.Context, name string) (int64, error) {
+	raw := c.Param(name)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, badField(name, "expected a key as a positive decimal number, but got %q", raw)
+	}
+	return n, nil
+}
+
+// decodeBody reads an optional JSON body into v. An empty body leaves v as
+// it is (Camunda's SDK sends content-type: application/json with empty
+// bodies); required says whether an empty body is an error.
+func decodeBody(c echo.Context, v any, required bool) error {
+	req := c.Request()
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errRequestTooLarge
+		}
+		return fmt.Errorf("read request body: %w", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if required {
+			return badField("", "expected a JSON object as the request body, but it is empty")
+		}
+		return nil
+	}
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !(mt == "application/json" || mt == "text/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
+			return echo.NewHTTPError(http.StatusUnsupportedMediaType,
+				fmt.Sprintf("Expected content-type application/json, but got %q", ct))
+		}
+	}
+	return unmarshalStrict(body, v)
+}
+
+// unmarshalStrict decodes JSON and names the offending field on error.
+// Unknown fields are ignored: newer SDKs send fields Shoal does not use.
+func unmarshalStrict(body []byte, v any) error {
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	var (
+		typeErr *json.UnmarshalTypeError
+		synErr  *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &typeErr):
+		return badField(typeErr.Field, "expected %s, but got JSON %s", typeErr.Type, typeErr.Value)
+	case errors.As(err, &synErr):
+		return badField("", "expected a JSON object, but the body is not valid JSON (offset %d: %v)", synErr.Offset, err)
+	}
+	// A field's own UnmarshalJSON failed (a key that is not a number, ...):
+	// encoding/json does not say which field, but the message names the value.
+	return badField("", "%v", err)
+}
+
+// variablesDocument checks that raw is a JSON object (or absent/null, meaning
+// none) and returns it as the engine's variable document.
+func variablesDocument(field string, raw json.RawMessage) (json.RawMessage, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return nil, nil
+	}
+	if t[0] != '{' {
+		return nil, badField(field, "expected a JSON object, but got %.40s", t)
+	}
+	return t, nil
+}
+
+// partitionPicker spreads new process instances round-robin over the
+// partitions, as Zeebe's gateway does.
+type partitionPicker struct{ n atomic.Uint64 }
+
+func (p *partitionPicker) next(count int32) int32 {
+	if count <= 0 {
+		return 1
+	}
+	return int32(p.n.Add(1)%uint64(count)) + 1
+}
+
+// partitionOfKey is the partition that owns key.
+func partitionOfKey(key int64) int32 { return record.PartitionOf(key) }
+
+// jsonEncode writes v as one line of JSON without escaping HTML characters
+// (variables must round-trip exactly).
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
