@@ -108,21 +108,6 @@ func (c *compiler) checkIDs() {
 	}
 }
 
-// unsupported names the BPMN elements Shoal (like Zeebe) does not run.
-var unsupported = map[string]string{
-	"complexGateway":   "complex gateways are not supported",
-	"transaction":      "transactions are not supported",
-	"callChoreography": "choreographies are not supported",
-	"subChoreography":  "choreographies are not supported",
-	"choreographyTask": "choreographies are not supported",
-}
-
-// accepted are flow elements kept in the model and not executed.
-var accepted = map[string]bool{
-	"dataObject": true, "dataObjectReference": true, "dataStoreReference": true,
-	"textAnnotation": true, "association": true,
-}
-
 // builder builds one process graph.
 type builder struct {
 	c     *compiler
@@ -186,11 +171,7 @@ func (b *builder) scope(scope *Node, elems []*Element) {
 		case el.Kind == "":
 			if el.Tag == "association" {
 				b.assoc = append(b.assoc, el)
-			} else if !accepted[el.Tag] {
-				msg, ok := unsupported[el.Tag]
-				if !ok {
-					msg = fmt.Sprintf("%s is not a BPMN element Shoal supports", el.Tag)
-				}
+			} else if msg := unsupportedTags[el.Tag]; msg != "" {
 				b.c.errorf(el.Pos, el.Tag, el.ID, "%s", msg)
 			}
 		default:

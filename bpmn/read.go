@@ -37,16 +37,22 @@ var flowKinds = map[string]ElementKind{
 	"sequenceFlow":           KindSequenceFlow,
 }
 
-// ignoredTags are BPMN elements inside a process that Shoal accepts and
-// does not execute.
-var ignoredTags = map[string]bool{
+// keptTags are BPMN elements inside a process that Shoal accepts and
+// does not execute; they stay in the model so their ids are checked.
+var keptTags = map[string]bool{
 	"dataObject": true, "dataObjectReference": true, "dataStoreReference": true,
-	"textAnnotation": true, "association": true, "group": true, "laneSet": true,
-	"documentation": true, "extensionElements": true, "ioSpecification": true,
-	"property": true, "dataInputAssociation": true, "dataOutputAssociation": true,
-	"incoming": true, "outgoing": true, "auditing": true, "monitoring": true,
-	"correlationSubscription": true, "resourceRole": true, "performer": true,
-	"humanPerformer": true, "potentialOwner": true,
+	"textAnnotation": true, "association": true,
+}
+
+// unsupportedTags are flow elements of BPMN that Shoal (like Zeebe) does
+// not execute; Compile names each one.
+var unsupportedTags = map[string]string{
+	"complexGateway":     "complex gateways are not supported",
+	"transaction":        "transactions are not supported",
+	"callChoreography":   "choreographies are not supported",
+	"subChoreography":    "choreographies are not supported",
+	"choreographyTask":   "choreographies are not supported",
+	"implicitThrowEvent": "implicit throw events are not supported",
 }
 
 // eventKinds maps event definition element names to event kinds.
@@ -165,24 +171,20 @@ func (rd *reader) collaboration(e *etree.Element) *Collaboration {
 }
 
 // flowElements reads the flow elements of a process or subprocess in
-// document order. Elements Shoal ignores are left out, except
-// associations (compensation) which keep Kind "".
+// document order: the ones Shoal runs, the ones it keeps (data objects,
+// annotations, associations) and the ones it rejects. Everything else
+// (lanes, documentation, loop characteristics, ...) is not a flow element
+// and is skipped here.
 func (rd *reader) flowElements(parent *etree.Element) []*Element {
 	var out []*Element
 	for _, c := range bpmnChildren(parent) {
-		if c.Tag == "association" {
-			out = append(out, &Element{Tag: c.Tag, ID: attr(c, "id"), Pos: rd.at(c),
+		switch {
+		case flowKinds[c.Tag] != "":
+			out = append(out, rd.element(c))
+		case keptTags[c.Tag] || unsupportedTags[c.Tag] != "":
+			out = append(out, &Element{Tag: c.Tag, ID: attr(c, "id"), Name: attr(c, "name"), Pos: rd.at(c),
 				AssociationSource: attr(c, "sourceRef"), AssociationTarget: attr(c, "targetRef")})
-			continue
 		}
-		if ignoredTags[c.Tag] {
-			if c.Tag == "dataObject" || c.Tag == "dataObjectReference" || c.Tag == "dataStoreReference" || c.Tag == "textAnnotation" {
-				// Accepted, not executed; kept so ids are checked.
-				out = append(out, &Element{Tag: c.Tag, ID: attr(c, "id"), Name: attr(c, "name"), Pos: rd.at(c)})
-			}
-			continue
-		}
-		out = append(out, rd.element(c))
 	}
 	return out
 }
