@@ -1,0 +1,150 @@
+package expr
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A case file under testdata/ has one case per line:
+//
+//	expression ==> expected JSON
+//	expression ==> error: substring of the run-time error
+//	expression ==> syntax: substring of the compile error
+//
+// "vars {json}" sets the variables for the lines after it (until the next
+// vars line or "## section" heading, which resets them); "#" starts a
+// comment line. now() is 2024-03-15T10:30:00Z in every case.
+
+type tableCase struct {
+	file   string
+	line   int
+	expr   string
+	vars   map[string]any
+	want   string // JSON, or "error: ...", or "syntax: ..."
+	varsJS string
+}
+
+var caseClock = time.Date(2024, 3, 15, 10, 30, 0, 0, time.UTC)
+
+func loadCases(t *testing.T) []tableCase {
+	t.Helper()
+	files, err := filepath.Glob("testdata/*.cases")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no case files: %v", err)
+	}
+	var cases []tableCase
+	for _, file := range files {
+		cases = append(cases, readCaseFile(t, file)...)
+	}
+	return cases
+}
+
+func readCaseFile(t *testing.T, file string) []tableCase {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []tableCase
+	var vars map[string]any
+	varsJS := ""
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "# "):
+			continue
+		case strings.HasPrefix(line, "##"):
+			vars, varsJS = nil, ""
+			continue
+		case strings.HasPrefix(line, "vars "):
+			varsJS = strings.TrimPrefix(line, "vars ")
+			dec := json.NewDecoder(strings.NewReader(varsJS))
+			dec.UseNumber()
+			vars = nil
+			if err := dec.Decode(&vars); err != nil {
+				t.Fatalf("%s:%d: bad vars: %v", file, n, err)
+			}
+			continue
+		}
+		i := strings.LastIndex(line, " ==> ")
+		if i < 0 {
+			t.Fatalf("%s:%d: no ' ==> ' in %q", file, n, line)
+		}
+		cases = append(cases, tableCase{file, n, line[:i], vars, strings.TrimSpace(line[i+5:]), varsJS})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+func TestCasesFromTestdata(t *testing.T) {
+	cases := loadCases(t)
+	if len(cases) < 300 {
+		t.Errorf("only %d cases; the table should have at least 300", len(cases))
+	}
+	for _, c := range cases {
+		checkCase(t, c)
+	}
+}
+
+func checkCase(t *testing.T, c tableCase) {
+	t.Helper()
+	where := filepath.Base(c.file) + ":" + itoa(c.line)
+	e, err := Compile(c.expr)
+	if want, ok := strings.CutPrefix(c.want, "syntax:"); ok {
+		if err == nil || !strings.Contains(err.Error(), strings.TrimSpace(want)) {
+			t.Errorf("%s: Compile(%s): got error %v, want one containing %q", where, c.expr, err, strings.TrimSpace(want))
+		}
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: Compile(%s): %v", where, c.expr, err)
+		return
+	}
+	got, err := e.EvalAt(MapVars(c.vars), caseClock)
+	if want, ok := strings.CutPrefix(c.want, "error:"); ok {
+		if err == nil || !strings.Contains(err.Error(), strings.TrimSpace(want)) {
+			t.Errorf("%s: %s: got %v, %v; want an error containing %q", where, c.expr, got, err, strings.TrimSpace(want))
+		}
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: %s (vars %s): %v", where, c.expr, c.varsJS, err)
+		return
+	}
+	if g, w := canonJSON(t, got), canonJSONText(t, c.want, where); g != w {
+		t.Errorf("%s: %s (vars %s) = %s, want %s", where, c.expr, c.varsJS, g, w)
+	}
+}
+
+func canonJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "unmarshalable: " + err.Error()
+	}
+	return canonJSONText(t, string(b), "result")
+}
+
+func canonJSONText(t *testing.T, s, where string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("%s: bad expected JSON %q: %v", where, s, err)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}

@@ -1,0 +1,98 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Vars is where an evaluation reads variables. Get is called lazily, only
+// for names the expression reads; a name that is not there is null.
+type Vars interface {
+	Get(name string) (any, bool)
+}
+
+// MapVars is Vars over a map.
+type MapVars map[string]any
+
+// Get returns the variable name.
+func (m MapVars) Get(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+// Clock is an optional interface of Vars: it gives now() and today() their
+// time. Without it they fail; they never read the wall clock, so that
+// evaluation inside the engine is deterministic (the engine passes the
+// record's timestamp).
+type Clock interface {
+	Now() time.Time
+}
+
+// At returns vars with a clock that always says now.
+func At(vars Vars, now time.Time) Vars {
+	return clocked{vars, now}
+}
+
+type clocked struct {
+	Vars
+	now time.Time
+}
+
+func (c clocked) Now() time.Time { return c.now }
+
+func (c clocked) Get(name string) (any, bool) {
+	if c.Vars == nil {
+		return nil, false
+	}
+	return c.Vars.Get(name)
+}
+
+// Eval evaluates the expression. The result is JSON-compatible: nil, bool,
+// string, int64 or float64, []any, map[string]any, or a temporal value
+// (Date, Time, DateTime, Duration, YearsMonths) that marshals to its ISO
+// string. A run-time failure is an *EvalError.
+func (e *Expr) Eval(vars Vars) (out any, err error) {
+	env := &evalEnv{vars: vars}
+	if c, ok := vars.(Clock); ok {
+		env.now, env.hasNow = c.Now(), true
+	}
+	defer func() {
+		if r := recover(); r != nil { // vm.Run recovers; this is the last line of defence
+			out, err = nil, &EvalError{Expr: e.source, Msg: fmt.Sprint("internal error: ", r)}
+		}
+	}()
+	v, err := vm.Run(e.prog, env)
+	if err != nil {
+		return nil, e.runtimeError(err)
+	}
+	return normalize(v), nil
+}
+
+// EvalAt is Eval with the clock for now() and today().
+func (e *Expr) EvalAt(vars Vars, now time.Time) (any, error) {
+	return e.Eval(At(vars, now))
+}
+
+// runtimeError turns what vm.Run returned into an *EvalError naming the
+// sub-expression.
+func (e *Expr) runtimeError(err error) error {
+	var f *failure
+	if errors.As(err, &f) {
+		ee := &EvalError{Expr: e.source, Msg: f.msg}
+		if f.at >= 0 && f.at < len(e.spans) {
+			sp := e.spans[f.at]
+			ee.Sub, ee.Column = e.parsed[sp.start:sp.end], column(e.parsed, sp.start)
+		}
+		return ee
+	}
+	msg := err.Error()
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg = fe.Message
+	}
+	return &EvalError{Expr: e.source, Msg: msg}
+}

@@ -1,0 +1,223 @@
+package expr
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Numbers inside an evaluation are int64 (the fast path, what integral
+// literals and JSON integers become) or decimal.Decimal (exact, for
+// fractions and for what overflows int64). Variables may also bring
+// float64, json.Number and the other Go integer types; toNum reads them all.
+
+// divPrecision is the number of decimal places of a division, like FEEL's
+// DECIMAL128 (34 significant digits) for values around 1.
+const divPrecision = 34
+
+// num is a number read from any of the forms above.
+type num struct {
+	i     int64
+	d     decimal.Decimal
+	isDec bool // d is valid, else i
+}
+
+func (n num) dec() decimal.Decimal {
+	if n.isDec {
+		return n.d
+	}
+	return decimal.NewFromInt(n.i)
+}
+
+// value returns n in its canonical in-evaluation form.
+func (n num) value() any {
+	if n.isDec {
+		return n.d
+	}
+	return n.i
+}
+
+func decValue(d decimal.Decimal) any {
+	if d.IsInteger() {
+		if bi := d.BigInt(); bi.IsInt64() {
+			return bi.Int64()
+		}
+	}
+	return d
+}
+
+// toNum reads a number; ok is false if v is not one.
+func toNum(v any) (num, bool) {
+	switch x := v.(type) {
+	case int64:
+		return num{i: x}, true
+	case int:
+		return num{i: int64(x)}, true
+	case float64:
+		return floatNum(x)
+	case decimal.Decimal:
+		return num{d: x, isDec: true}, true
+	case json.Number:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return num{i: i}, true
+		}
+		d, err := decimal.NewFromString(string(x))
+		return num{d: d, isDec: true}, err == nil
+	case int32:
+		return num{i: int64(x)}, true
+	case int16:
+		return num{i: int64(x)}, true
+	case int8:
+		return num{i: int64(x)}, true
+	case uint8:
+		return num{i: int64(x)}, true
+	case uint16:
+		return num{i: int64(x)}, true
+	case uint32:
+		return num{i: int64(x)}, true
+	case uint:
+		return uintNum(uint64(x)), true
+	case uint64:
+		return uintNum(x), true
+	case float32:
+		return floatNum(float64(x))
+	}
+	return num{}, false
+}
+
+func uintNum(u uint64) num {
+	if u <= math.MaxInt64 {
+		return num{i: int64(u)}
+	}
+	return num{d: decimal.NewFromBigInt(new(big.Int).SetUint64(u), 0), isDec: true}
+}
+
+// floatNum reads a float64 as the decimal it prints as (0.1 is 0.1, not
+// 0.1000000000000000055511151231257827).
+func floatNum(f float64) (num, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return num{}, false
+	}
+	if f == math.Trunc(f) && f >= -(1<<53) && f <= 1<<53 {
+		return num{i: int64(f)}, true
+	}
+	return num{d: decimal.NewFromFloat(f), isDec: true}, true
+}
+
+func isNumber(v any) bool {
+	_, ok := toNum(v)
+	return ok
+}
+
+func numAdd(a, b num) any {
+	if !a.isDec && !b.isDec {
+		s := a.i + b.i
+		if (s > a.i) == (b.i > 0) {
+			return s
+		}
+	}
+	return decValue(a.dec().Add(b.dec()))
+}
+
+func numSub(a, b num) any {
+	if !a.isDec && !b.isDec {
+		s := a.i - b.i
+		if (s < a.i) == (b.i > 0) {
+			return s
+		}
+	}
+	return decValue(a.dec().Sub(b.dec()))
+}
+
+func numMul(a, b num) any {
+	if !a.isDec && !b.isDec {
+		if a.i == 0 || b.i == 0 {
+			return int64(0)
+		}
+		p := a.i * b.i
+		if p/b.i == a.i && !(a.i == -1 && b.i == math.MinInt64) && !(b.i == -1 && a.i == math.MinInt64) {
+			return p
+		}
+	}
+	return decValue(a.dec().Mul(b.dec()))
+}
+
+// numDiv divides; the caller has checked b is not zero.
+func numDiv(a, b num) any {
+	if !a.isDec && !b.isDec && b.i != -1 && a.i%b.i == 0 {
+		return a.i / b.i
+	}
+	return decValue(a.dec().DivRound(b.dec(), divPrecision))
+}
+
+func numIsZero(n num) bool {
+	if n.isDec {
+		return n.d.IsZero()
+	}
+	return n.i == 0
+}
+
+// numPow raises a to b: exactly for integral exponents up to a sane size,
+// in float64 otherwise.
+func numPow(a, b num) (any, bool) {
+	bd := b.dec()
+	if bd.IsInteger() && bd.Abs().LessThanOrEqual(decimal.NewFromInt(10000)) {
+		e := bd.IntPart()
+		if e >= 0 {
+			return decValue(a.dec().Pow(bd)), true
+		}
+		if numIsZero(a) {
+			return nil, false
+		}
+		return decValue(decimal.NewFromInt(1).DivRound(a.dec().Pow(bd.Neg()), divPrecision)), true
+	}
+	f := math.Pow(a.dec().InexactFloat64(), bd.InexactFloat64())
+	n, ok := floatNum(f)
+	return n.value(), ok
+}
+
+func numCmp(a, b num) int {
+	if !a.isDec && !b.isDec {
+		switch {
+		case a.i < b.i:
+			return -1
+		case a.i > b.i:
+			return 1
+		}
+		return 0
+	}
+	return a.dec().Cmp(b.dec())
+}
+
+func numNeg(a num) any {
+	if !a.isDec && a.i != math.MinInt64 {
+		return -a.i
+	}
+	return decValue(a.dec().Neg())
+}
+
+// outNumber is a number as a result leaves the package: int64 when it is
+// integral and fits, else float64.
+func outNumber(n num) any {
+	if !n.isDec {
+		return n.i
+	}
+	if n.d.IsInteger() {
+		if bi := n.d.BigInt(); bi.IsInt64() {
+			return bi.Int64()
+		}
+	}
+	return n.d.InexactFloat64()
+}
+
+// formatNum prints a number the way FEEL's string() does: no exponent, no
+// trailing zeros.
+func formatNum(n num) string {
+	if !n.isDec {
+		return strconv.FormatInt(n.i, 10)
+	}
+	return n.d.String()
+}
