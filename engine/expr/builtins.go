@@ -17,7 +17,9 @@ type builtin struct {
 	fn     func(args []any) (any, error)
 }
 
-func (b *builtin) ident() string { return "b_" + strings.NewReplacer(" ", "_", "-", "_").Replace(b.name) }
+func (b *builtin) ident() string {
+	return "b_" + strings.NewReplacer(" ", "_", "-", "_").Replace(b.name)
+}
 
 func (b *builtin) arity() string {
 	switch {

@@ -33,7 +33,7 @@ func parse(src string) (node, error) {
 	return n, nil
 }
 
-func (p *parser) peek() token     { return p.toks[p.i] }
+func (p *parser) peek() token { return p.toks[p.i] }
 func (p *parser) at(k int) token {
 	if p.i+k < len(p.toks) {
 		return p.toks[p.i+k]
