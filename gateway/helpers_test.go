@@ -134,3 +134,5 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+var fakeReject = fakecluster.Reject

@@ -1,0 +1,155 @@
+package jobstream
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/engine/record"
+	"github.com/shoalbpm/shoal/gateway/internal/fakecluster"
+)
+
+func newHub(t *testing.T, partitions int32) (*Hub, *fakecluster.Cluster) {
+	t.Helper()
+	fc := fakecluster.New(partitions)
+	h := NewHub(fc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(h.Close)
+	return h, fc
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+var req = Request{Type: "pay", Worker: "w", Timeout: time.Minute}
+
+func TestActivateSkipsAPartitionWithoutLeader(t *testing.T) {
+	h, fc := newHub(t, 3)
+	fc.Handle(record.JobBatch, record.Activate, func(p int32, cmd record.Record) (record.Record, error) {
+		if p == 2 {
+			return record.Record{}, broker.ErrNoLeader
+		}
+		v := cmd.Value.(*record.JobBatchRecord)
+		return fakecluster.Answer(cmd, record.Event, record.Activated, &record.JobBatchRecord{
+			Type: v.Type, JobKeys: []int64{record.NewKey(p, 1)}, Jobs: []record.JobRecord{{Type: v.Type}}}), nil
+	})
+	jobs, err := h.Activate(context.Background(), req, 10, 0)
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("jobs = %v, err = %v; want one job from each of partitions 1 and 3", jobs, err)
+	}
+}
+
+func TestActivateFailsOnlyWhenEveryPartitionFails(t *testing.T) {
+	h, fc := newHub(t, 2)
+	fc.FailWith(broker.ErrResourceExhausted)
+	if _, err := h.Activate(context.Background(), req, 1, time.Minute); !errors.Is(err, broker.ErrResourceExhausted) {
+		t.Fatalf("err = %v, want ErrResourceExhausted", err)
+	}
+}
+
+func TestActivateStopsAtMax(t *testing.T) {
+	h, fc := newHub(t, 2)
+	for i := 0; i < 5; i++ {
+		fc.AddJob(int32(i%2)+1, "pay", nil)
+	}
+	jobs, err := h.Activate(context.Background(), req, 3, 0)
+	if err != nil || len(jobs) != 3 {
+		t.Fatalf("got %d jobs (err %v), want 3", len(jobs), err)
+	}
+}
+
+func TestActivationWhoseClientLeftYieldsItsJobs(t *testing.T) {
+	h, fc := newHub(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	var key int64
+	fc.Handle(record.JobBatch, record.Activate, func(p int32, cmd record.Record) (record.Record, error) {
+		cancel() // the client goes away while the activation is in flight
+		fc.Handle(record.JobBatch, record.Activate, nil)
+		key = fc.AddJob(1, "pay", nil)
+		return fc.Submit(context.Background(), p, cmd)
+	})
+	if _, err := h.Activate(ctx, req, 1, time.Minute); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if s := fc.JobState(key); s != "activatable" {
+		t.Fatalf("job is %s, want yielded back to activatable", s)
+	}
+}
+
+func TestStreamCreditComesBackWhenAHeldJobsDeadlinePasses(t *testing.T) {
+	h, fc := newHub(t, 1)
+	short := req
+	short.Timeout = 30 * time.Millisecond
+	s := h.Open(short, 1)
+	defer s.Close()
+	fc.AddJob(1, "pay", nil)
+	first, err := s.Next(context.Background())
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first = %v, %v", first, err)
+	}
+	second := fc.AddJob(1, "pay", nil)
+	// The stream is full; once the first job's deadline passes (the engine
+	// would time it out), the stream may hold the second one.
+	got, err := s.Next(context.Background())
+	if err != nil || len(got) != 1 || got[0].Key != second {
+		t.Fatalf("got %v, %v; want job %d", got, err, second)
+	}
+}
+
+func TestHubCloseEndsStreamsAndParkedActivations(t *testing.T) {
+	h, fc := newHub(t, 1)
+	s := h.Open(req, 1)
+	streamDone := make(chan error, 1)
+	go func() {
+		_, err := s.Next(context.Background())
+		streamDone <- err
+	}()
+	pollDone := make(chan error, 1)
+	go func() {
+		_, err := h.Activate(context.Background(), req, 1, time.Hour)
+		pollDone <- err
+	}()
+	eventually(t, "both to wait", func() bool { return fc.Watchers("pay") == 2 })
+	h.Close()
+	if err := <-streamDone; !errors.Is(err, ErrClosed) {
+		t.Fatalf("stream err = %v, want ErrClosed", err)
+	}
+	if err := <-pollDone; err != nil {
+		t.Fatalf("poll err = %v, want an empty answer", err)
+	}
+	s.Close()
+	if h.Streams() != 0 {
+		t.Fatal("stream still registered")
+	}
+}
+
+func TestReleaseFromAnyGoroutineWakesTheStream(t *testing.T) {
+	h, fc := newHub(t, 1)
+	s := h.Open(req, 1)
+	defer s.Close()
+	fc.AddJob(1, "pay", nil)
+	held, _ := s.Next(context.Background())
+	next := fc.AddJob(1, "pay", nil)
+	got := make(chan []Job, 1)
+	go func() {
+		jobs, _ := s.Next(context.Background())
+		got <- jobs
+	}()
+	eventually(t, "the stream to wait", func() bool { return fc.Watchers("pay") == 1 })
+	h.Release(held[0].Key)
+	jobs := <-got
+	if len(jobs) != 1 || jobs[0].Key != next || s.Held() != 1 {
+		t.Fatalf("jobs = %v held = %d", jobs, s.Held())
+	}
+}
