@@ -115,6 +115,9 @@ type builder struct {
 	el    map[*Node]*Element
 	flows []flowRef
 	assoc []*Element
+	// rejected are ids of unsupported elements, already reported; flows to
+	// them are not reported again.
+	rejected map[string]bool
 }
 
 type flowRef struct {
@@ -136,7 +139,7 @@ func (c *compiler) process(p *Process) *Graph {
 	if p.ID == "" {
 		c.nodeErrorf(root, "process has no id")
 	}
-	b := &builder{c: c, g: g, el: map[*Node]*Element{}}
+	b := &builder{c: c, g: g, el: map[*Node]*Element{}, rejected: map[string]bool{}}
 	b.scope(root, p.Elements)
 	b.resolveFlows()
 	for _, n := range g.Nodes[1:] {
@@ -173,6 +176,7 @@ func (b *builder) scope(scope *Node, elems []*Element) {
 				b.assoc = append(b.assoc, el)
 			} else if msg := unsupportedTags[el.Tag]; msg != "" {
 				b.c.errorf(el.Pos, el.Tag, el.ID, "%s", msg)
+				b.rejected[el.ID] = true
 			}
 		default:
 			n := &Node{ID: el.ID, Name: el.Name, Kind: el.Kind, Tag: el.Tag, Line: el.Line, Column: el.Column, Scope: scope}
@@ -216,6 +220,9 @@ func (b *builder) ref(r flowRef, attr, id string) *Node {
 		return nil
 	}
 	n := b.g.ByID[id]
+	if n == nil && b.rejected[id] {
+		return nil
+	}
 	if n == nil || n.Kind == KindProcess {
 		b.c.errorf(r.el.Pos, "sequenceFlow", r.el.ID, "%s %q is not an element of process %q", attr, id, b.g.ProcessID)
 		return nil

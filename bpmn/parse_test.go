@@ -1,0 +1,137 @@
+package bpmn
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func parseFixture(t *testing.T, name string) *Definitions {
+	t.Helper()
+	f, err := os.Open(filepath.Join(fixtureDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	defs, err := Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return defs
+}
+
+const minimal = `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">` +
+	`<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /></bpmn:process></bpmn:definitions>`
+
+// TestParseRejectsHostileInput feeds Parse what an attacker or a broken
+// tool might send: each gets a clear, located error and no panic.
+func TestParseRejectsHostileInput(t *testing.T) {
+	deep := strings.Repeat("<a>", 10000) + strings.Repeat("</a>", 10000)
+	laughs := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">` +
+		`<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><lolz>&lol3;</lolz>`
+	tests := []struct {
+		name  string
+		input io.Reader
+		msg   string
+		line  int
+	}{
+		{"empty", strings.NewReader(""), "not XML: no element found", 1},
+		{"not XML", strings.NewReader("this is not XML at all"), "not XML: no element found", 1},
+		{"binary", bytes.NewReader([]byte{0, 1, 2, 0xff, '<', 0}), "not well-formed XML", 1},
+		{"truncated", strings.NewReader(minimal[:len(minimal)-40]), "unexpected end of file (truncated XML?)", 1},
+		{"mismatched tags", strings.NewReader("<a>\n<b></a>"), "not well-formed XML", 2},
+		{"50 MB", io.LimitReader(zeros{}, 50<<20), "larger than 4 MiB", 0},
+		{"10,000 deep", strings.NewReader(deep), "nested more than 256 deep", 1},
+		{"billion laughs", strings.NewReader(laughs), "DOCTYPE declarations (and their entities) are not allowed", 1},
+		{"undeclared entity", strings.NewReader("<a>&lol;</a>"), "not well-formed XML", 1},
+		{"not BPMN", strings.NewReader(`<definitions xmlns="http://example.com/x" />`), "root element is not BPMN definitions", 1},
+		{"unsupported encoding", strings.NewReader(`<?xml version="1.0" encoding="EBCDIC"?><a/>`), `encoding "EBCDIC" is not supported`, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defs, err := Parse(tt.input)
+			if err == nil {
+				t.Fatalf("parsed %+v, want an error", defs)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not an *Error", err)
+			}
+			if !strings.Contains(e.Msg, tt.msg) {
+				t.Errorf("message %q does not contain %q", e.Msg, tt.msg)
+			}
+			equal(t, "line", e.Line, tt.line)
+		})
+	}
+}
+
+// zeros is an endless stream of spaces (valid whitespace, never XML).
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+func TestParseAcceptsHugeAttributeWithinLimit(t *testing.T) {
+	big := strings.Repeat("x", 3<<20)
+	xml := strings.Replace(minimal, `id="s"`, `id="s" name="`+big+`"`, 1)
+	defs, err := Parse(strings.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "name length", len(defs.Processes[0].Elements[0].Name), len(big))
+}
+
+func TestParseReportsPositionsOfElements(t *testing.T) {
+	xml := "<?xml version=\"1.0\"?>\n<!-- comment -->\n<bpmn:definitions xmlns:bpmn=\"" + NSModel + "\" id=\"d\">\n" +
+		"  <bpmn:process id=\"p\" isExecutable=\"true\">\n" +
+		"    <bpmn:startEvent id=\"s\" name=\"Ünïcode\" /><bpmn:endEvent id=\"e\" />\n" +
+		"  </bpmn:process>\n</bpmn:definitions>\n"
+	defs, err := Parse(strings.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "definitions", defs.Pos, Pos{3, 1})
+	p := defs.Processes[0]
+	equal(t, "process", p.Pos, Pos{4, 3})
+	equal(t, "start", p.Elements[0].Pos, Pos{5, 5})
+	// Columns count runes, not bytes: the name holds multi-byte letters.
+	equal(t, "end", p.Elements[1].Pos, Pos{5, 46})
+}
+
+func TestParseReadsLatin1(t *testing.T) {
+	xml := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<bpmn:definitions xmlns:bpmn=\"" + NSModel +
+		"\" id=\"d\"><bpmn:process id=\"p\"><bpmn:task id=\"t\" name=\"caf\xe9\" /></bpmn:process></bpmn:definitions>")
+	defs, err := Parse(bytes.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "name", defs.Processes[0].Elements[0].Name, "café")
+}
+
+func TestExpressionClassification(t *testing.T) {
+	tests := []struct {
+		raw    string
+		isExpr bool
+		source string
+	}{
+		{"=a + 1", true, "a + 1"},
+		{"  =x", true, "x"},
+		{"payment", false, ""},
+		{"", false, ""},
+		{"a=b", false, ""},
+	}
+	for _, tt := range tests {
+		x := NewExpression(tt.raw)
+		if x.IsExpr != tt.isExpr || x.Source != tt.source || x.Raw != tt.raw {
+			t.Errorf("NewExpression(%q) = %+v", tt.raw, x)
+		}
+	}
+}
