@@ -187,11 +187,20 @@ func (g *gen) temporal(n *temporalLit) error {
 // name resolves a bare name against the scopes, innermost first; a name no
 // scope binds is a variable.
 func (g *gen) name(n *nameRef) error {
-	if n.name == "partial" && g.inLoop() {
+	if n.name == "partial" && g.inLoop() && !g.bound(n.name) {
 		return g.notSupported(n, "'partial' in a for loop")
 	}
 	g.resolve(n, len(g.scopes)-1)
 	return nil
+}
+
+func (g *gen) bound(name string) bool {
+	for _, s := range g.scopes {
+		if !s.item && s.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) inLoop() bool {
@@ -236,7 +245,7 @@ func (g *gen) binary(n *binaryExpr) error {
 			stop, fn = "true", "_or"
 		}
 		g.w("(let ", t, " = ")
-		if err := g.node(n.l); err != nil {
+		if err := g.untyped(n.l); err != nil {
 			return err
 		}
 		g.w("; ", t, " == ", stop, " ? ", stop, " : ", fn, "(", t, ", ")
@@ -247,6 +256,17 @@ func (g *gen) binary(n *binaryExpr) error {
 		return nil
 	}
 	return g.call(binaryFuncs[n.op], n, n.l, n.r)
+}
+
+// untyped writes n so that expr's type checker sees it as any: a literal
+// number or string compared with == false would not compile.
+func (g *gen) untyped(n node) error {
+	switch n.(type) {
+	case *numLit, *strLit, *listLit, *ctxLit, *temporalLit, *unaryExpr:
+		g.w("_any(")
+		defer g.w(")")
+	}
+	return g.node(n)
 }
 
 func (g *gen) in(n *inExpr) error {

@@ -153,7 +153,7 @@ func (g *gen) namedArgs(n *callExpr, fn *builtin) ([]node, error) {
 	args := make([]node, len(fn.params))
 	last := -1
 	for i, name := range n.names {
-		k := indexOf(fn.params, name)
+		k := paramIndex(fn.params, name)
 		if k < 0 {
 			s, _ := n.args[i].span()
 			return nil, &SyntaxError{Column: column(g.src, s), Msg: fmt.Sprintf("%s() has no parameter '%s' (it has: %s)", n.fn, name, strings.Join(fn.params, ", "))}
@@ -171,10 +171,14 @@ func (g *gen) namedArgs(n *callExpr, fn *builtin) ([]node, error) {
 	return args, nil
 }
 
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
+// paramIndex finds a parameter by name; "a|b" lists two names for one
+// position (date(from) and date(year, month, day)).
+func paramIndex(params []string, name string) int {
+	for i, p := range params {
+		for _, alt := range strings.Split(p, "|") {
+			if alt == name {
+				return i
+			}
 		}
 	}
 	return -1

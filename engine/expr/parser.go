@@ -12,6 +12,9 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
+	// rangeEnd is set while parsing the end of a range, where "[" closes
+	// the range ("[1..10[") instead of starting a filter.
+	rangeEnd bool
 }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
@@ -73,7 +76,9 @@ func (p *parser) notSupported(t token, construct string) error {
 // expr parses a full expression, including if, for, some and every.
 func (p *parser) expr() (node, error) {
 	p.depth++
-	defer func() { p.depth-- }()
+	saved := p.rangeEnd
+	p.rangeEnd = false
+	defer func() { p.depth--; p.rangeEnd = saved }()
 	t := p.peek()
 	if p.depth > maxDepth {
 		return nil, &SyntaxError{Column: column(p.src, t.pos), Msg: "expression nested too deeply"}

@@ -18,7 +18,7 @@ func (p *parser) postfix() (node, error) {
 				return nil, p.unexpected(n, "a name after '.'")
 			}
 			x = &pathExpr{pos{s, n.end}, x, n.text}
-		case t.is("["):
+		case t.is("[") && !p.rangeEnd:
 			p.next()
 			c, err := p.expr()
 			if err != nil {
@@ -203,7 +203,9 @@ func (p *parser) rangeRest(start int, lo node, loOpen bool) (node, error) {
 	if _, err := p.expect("..", "'..'"); err != nil {
 		return nil, err
 	}
+	p.rangeEnd = true
 	hi, err := p.additive()
+	p.rangeEnd = false
 	if err != nil {
 		return nil, err
 	}

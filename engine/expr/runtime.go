@@ -35,6 +35,7 @@ var runtimeFuncs = map[string]rtFunc{
 	"_and":     rtAnd,
 	"_or":      rtOr,
 	"_true":    func(a ...any) (any, error) { return a[0] == true, nil },
+	"_any":     func(a ...any) (any, error) { return a[0], nil },
 	"_between": rtBetween,
 	"_inTest":  rtInTest,
 	"_anyTrue": rtAnyTrue,
