@@ -1,0 +1,80 @@
+package partition
+
+import (
+	"time"
+
+	"github.com/shoalbpm/shoal/engine/record"
+	"github.com/shoalbpm/shoal/engine/state"
+)
+
+// dueBatch bounds the due commands appended in one round.
+const dueBatch = 256
+
+// schedule is the leader's due-date loop (Zeebe's due-date checkers): it asks
+// the engine which time-driven commands are due (job timeouts, backoffs, …),
+// appends them like client commands, waits until they are applied, and arms
+// a timer for the next due time. Every apply wakes it, because an apply may
+// create an earlier due date. Followers keep the loop idle.
+func (p *Partition) schedule() {
+	defer p.done.Done()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-p.kick:
+		case <-timer.C:
+		case <-p.closed:
+			timer.Stop()
+			return
+		}
+		if !p.leader.Load() || p.fsm.stopped() != nil {
+			timer.Stop()
+			continue
+		}
+		next, ok, err := p.runDue()
+		if err != nil {
+			p.cfg.Logger.Warn("due commands failed", "err", err)
+			next, ok = time.Now().Add(time.Second).UnixMilli(), true // try again soon
+		}
+		timer.Stop()
+		if ok {
+			timer.Reset(time.Until(time.UnixMilli(next)))
+		}
+	}
+}
+
+// runDue appends the commands due now and returns the next due time.
+func (p *Partition) runDue() (next int64, ok bool, err error) {
+	for {
+		now := time.Now().UnixMilli()
+		var due [][]record.Record
+		err = p.fsm.withEngine(func(e Engine, kv state.KV) error {
+			cmds, err := e.DueCommands(kv, now, dueBatch)
+			if err != nil {
+				return err
+			}
+			if len(cmds) > 0 {
+				due = append(due, cmds)
+				return nil
+			}
+			next, ok, err = e.NextDueTime(kv)
+			return err
+		})
+		if err != nil || len(due) == 0 {
+			return next, ok, err
+		}
+		for i := range due[0] {
+			due[0][i].Timestamp = now
+			due[0][i].PartitionID = p.cfg.ID
+		}
+		data, err := encodeCommands(due[0])
+		if err != nil {
+			return 0, false, err
+		}
+		// Wait until applied, so the next round sees their effect and
+		// does not append them again.
+		if err := p.raft.Apply(data, 10*time.Second).Error(); err != nil {
+			return 0, false, applyError(err)
+		}
+	}
+}
