@@ -1,0 +1,192 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Client talks to one Shoal gateway. It is safe for concurrent use.
+type Client struct {
+	base     string
+	http     *http.Client
+	attempts int
+	backoff  time.Duration
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithHTTPClient sets the HTTP client. It must not set a Timeout: streams and
+// long polls outlive any fixed timeout; bound calls with their context.
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// WithRetries sets how many times a call is tried in all when the gateway
+// pushes back (503/429) or cannot be reached, and the first back-off, which
+// doubles after each try. Default: 5 tries, 100ms.
+func WithRetries(attempts int, initialBackoff time.Duration) Option {
+	return func(c *Client) {
+		if attempts < 1 {
+			attempts = 1
+		}
+		c.attempts, c.backoff = attempts, initialBackoff
+	}
+}
+
+// New returns a client for the gateway at address ("http://host:8080", or
+// "host:8080").
+func New(address string, opts ...Option) *Client {
+	if !strings.Contains(address, "://") {
+		address = "http://" + address
+	}
+	c := &Client{
+		base:     strings.TrimRight(address, "/"),
+		http:     &http.Client{},
+		attempts: 5,
+		backoff:  100 * time.Millisecond,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Problem is an error answer of the gateway (RFC 9457).
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+}
+
+func (p *Problem) Error() string {
+	return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail)
+}
+
+// StatusOf returns the HTTP status of a *Problem error, or 0.
+func StatusOf(err error) int {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p.Status
+	}
+	return 0
+}
+
+// IsNotFound tells whether err is a 404 answer.
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// request is one call: a JSON body (or raw bytes with a content type).
+type request struct {
+	method, path string
+	json         any
+	raw          []byte
+	contentType  string
+}
+
+func (r request) body() ([]byte, string, error) {
+	if r.raw != nil {
+		return r.raw, r.contentType, nil
+	}
+	if r.json == nil {
+		return nil, "", nil
+	}
+	b, err := json.Marshal(r.json)
+	return b, "application/json", err
+}
+
+// do sends the request, retrying on back-pressure and on connections that
+// could not be made, and decodes a 2xx JSON answer into out (if not nil).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: decode answer: %w", r.method, r.path, err)
+	}
+	return nil
+}
+
+// send returns a 2xx response (its body to be closed by the caller) or an
+// error: a *Problem for an error answer.
+func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
+	body, ct, err := r.body()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: encode body: %w", r.method, r.path, err)
+	}
+	wait := c.backoff
+	for attempt := 1; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		req.Header.Set("Accept", "application/json")
+		resp, err := c.http.Do(req)
+		retry := false
+		switch {
+		case err != nil:
+			retry = isDialError(err)
+			if !retry || attempt >= c.attempts {
+				return nil, err
+			}
+		case resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests:
+			if attempt < c.attempts {
+				retry = true
+				if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && time.Duration(s)*time.Second > wait {
+					wait = time.Duration(s) * time.Second
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}
+		if !retry {
+			if resp.StatusCode >= 300 {
+				defer resp.Body.Close()
+				return nil, readProblem(resp)
+			}
+			return resp, nil
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		wait *= 2
+	}
+}
+
+// isDialError tells a connection that could not be made (nothing was sent,
+// so any request may be retried) from one that broke midway.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// readProblem reads an error answer; one that is not problem JSON still
+// becomes a *Problem with the status and the body as detail.
+func readProblem(resp *http.Response) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	p := &Problem{}
+	if err := json.Unmarshal(b, p); err != nil || p.Status == 0 {
+		p = &Problem{Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode), Detail: strings.TrimSpace(string(b))}
+	}
+	p.Status = resp.StatusCode
+	return p
+}
