@@ -52,8 +52,8 @@ func dateFn(a []any) (any, error) {
 	if len(a) == 1 {
 		switch x := a[0].(type) {
 		case string:
-			if d, err := parseDate(x); err == nil {
-				return d, nil
+			if dateRE.MatchString(x) {
+				return parseDate(x)
 			}
 			dt, err := parseDateTime(x)
 			if err != nil {

@@ -73,11 +73,12 @@ func readCaseFile(t *testing.T, file string) []tableCase {
 			}
 			continue
 		}
+		line = " " + line // an empty expression is " ==> ..."
 		i := strings.LastIndex(line, " ==> ")
 		if i < 0 {
 			t.Fatalf("%s:%d: no ' ==> ' in %q", file, n, line)
 		}
-		cases = append(cases, tableCase{file, n, line[:i], vars, strings.TrimSpace(line[i+5:]), varsJS})
+		cases = append(cases, tableCase{file, n, line[1:max(i, 1)], vars, strings.TrimSpace(line[i+5:]), varsJS})
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,17 @@ func (p *parser) postfix() (node, error) {
 			if n.kind != tokName {
 				return nil, p.unexpected(n, "a name after '.'")
 			}
-			x = &pathExpr{pos{s, n.end}, x, n.text}
+			name, end := n.text, n.end
+			if !n.quoted {
+				for _, prop := range multiWordProperties {
+					first, rest, _ := strings.Cut(prop, " ")
+					if n.text == first && p.peek().kind == tokName && p.peek().text == rest {
+						name, end = prop, p.next().end
+						break
+					}
+				}
+			}
+			x = &pathExpr{pos{s, end}, x, name}
 		case t.is("[") && !p.rangeEnd:
 			p.next()
 			c, err := p.expr()
@@ -35,6 +45,10 @@ func (p *parser) postfix() (node, error) {
 		}
 	}
 }
+
+// multiWordProperties are the properties of temporal values and ranges
+// whose names have a space (all of them two words).
+var multiWordProperties = []string{"time offset", "start included", "end included"}
 
 func (p *parser) primary() (node, error) {
 	t := p.peek()

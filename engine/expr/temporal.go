@@ -201,13 +201,18 @@ func parseTime(s string) (Time, error) {
 	if zone := m[6] + m[7]; zone != "" {
 		loc, err := time.LoadLocation(zone)
 		if err != nil {
-			return Time{}, fmt.Errorf("unknown time zone %q", zone)
+			return Time{}, &zoneError{zone}
 		}
 		_, off := time.Date(2000, 1, 1, 0, 0, 0, 0, loc).Zone()
 		t.Zone, t.HasOffset, t.Offset = zone, true, off
 	}
 	return t, nil
 }
+
+// zoneError is an unknown IANA zone id.
+type zoneError struct{ zone string }
+
+func (e *zoneError) Error() string { return fmt.Sprintf("unknown time zone %q", e.zone) }
 
 func parseFraction(f string) int64 {
 	if f == "" {
@@ -242,6 +247,9 @@ func parseDateTime(s string) (DateTime, error) {
 		return DateTime{T: d.midnight(), Local: true}, nil
 	}
 	t, err := parseTime(ts)
+	if _, ok := err.(*zoneError); ok {
+		return DateTime{}, err
+	}
 	if err != nil {
 		return DateTime{}, fmt.Errorf("%q is not a date and time (expected YYYY-MM-DDTHH:MM:SS)", s)
 	}
