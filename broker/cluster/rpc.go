@@ -1,0 +1,288 @@
+package cluster
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// Op is the kind of a broker request.
+type Op uint8
+
+// The broker requests. Numbers are append-only.
+const (
+	OpSubmit   Op = 1 // forward a command to a partition's leader
+	OpTopology Op = 2 // ask a node for its local partitions' roles
+)
+
+// Status is the outcome of a request, carried back to the caller.
+type Status uint8
+
+// The statuses; the node maps them onto broker's error sentinels.
+const (
+	StatusOK Status = iota
+	StatusNoLeader
+	StatusExhausted
+	StatusClosed
+	StatusUnknownPartition
+	StatusDeadline
+	StatusError
+)
+
+// Request is one broker request.
+type Request struct {
+	Op          Op
+	PartitionID int32
+	Hops        uint8         // forwards so far; bounds forwarding chains
+	Timeout     time.Duration // the caller's remaining time
+	Command     record.Record // OpSubmit
+}
+
+// Response answers a Request.
+type Response struct {
+	Status  Status
+	Record  record.Record // OpSubmit, StatusOK
+	Body    []byte        // OpTopology, StatusOK
+	Message string        // StatusError and others: what went wrong
+}
+
+// maxFrame bounds a request or answer (a deployment carries its BPMN).
+const maxFrame = 64 << 20
+
+// Frame: len u32 | op or status u8 | fields...
+//
+//	request:  op | partition u32 | hops u8 | timeout ms u32 | record.Marshal (submit)
+//	response: status | len(message) u32 | message | body (record.Marshal or topology)
+func writeFrame(w *bufio.Writer, payload []byte) error {
+	if len(payload) > maxFrame {
+		return fmt.Errorf("cluster: frame of %d bytes", len(payload))
+	}
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(payload)))
+	w.Write(n[:])
+	w.Write(payload)
+	return w.Flush()
+}
+
+func readFrame(r *bufio.Reader) ([]byte, error) {
+	var n [4]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, err
+	}
+	size := binary.BigEndian.Uint32(n[:])
+	if size > maxFrame {
+		return nil, fmt.Errorf("cluster: frame of %d bytes", size)
+	}
+	b := make([]byte, size)
+	_, err := io.ReadFull(r, b)
+	return b, err
+}
+
+func encodeRequest(req Request) ([]byte, error) {
+	b := []byte{byte(req.Op)}
+	b = binary.BigEndian.AppendUint32(b, uint32(req.PartitionID))
+	b = append(b, req.Hops)
+	b = binary.BigEndian.AppendUint32(b, uint32(req.Timeout.Milliseconds()))
+	if req.Op == OpSubmit {
+		rec, err := record.Marshal(req.Command)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, rec...)
+	}
+	return b, nil
+}
+
+var errBadFrame = errors.New("broker: malformed internal request")
+
+func decodeRequest(b []byte) (Request, error) {
+	if len(b) < 10 {
+		return Request{}, errBadFrame
+	}
+	req := Request{
+		Op: Op(b[0]), PartitionID: int32(binary.BigEndian.Uint32(b[1:])), Hops: b[5],
+		Timeout: time.Duration(binary.BigEndian.Uint32(b[6:])) * time.Millisecond,
+	}
+	if req.Op == OpSubmit {
+		rec, err := record.Unmarshal(b[10:])
+		if err != nil {
+			return req, fmt.Errorf("%w: %v", errBadFrame, err)
+		}
+		req.Command = rec
+	}
+	return req, nil
+}
+
+func encodeResponse(op Op, resp Response) ([]byte, error) {
+	b := []byte{byte(resp.Status)}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(resp.Message)))
+	b = append(b, resp.Message...)
+	if resp.Status != StatusOK {
+		return b, nil
+	}
+	if op == OpSubmit {
+		rec, err := record.Marshal(resp.Record)
+		if err != nil {
+			return nil, err
+		}
+		return append(b, rec...), nil
+	}
+	return append(b, resp.Body...), nil
+}
+
+func decodeResponse(op Op, b []byte) (Response, error) {
+	if len(b) < 5 {
+		return Response{}, errBadFrame
+	}
+	resp := Response{Status: Status(b[0])}
+	n := binary.BigEndian.Uint32(b[1:])
+	if uint32(len(b)-5) < n {
+		return resp, errBadFrame
+	}
+	resp.Message, b = string(b[5:5+n]), b[5+n:]
+	if resp.Status != StatusOK {
+		return resp, nil
+	}
+	if op == OpSubmit {
+		rec, err := record.Unmarshal(b)
+		if err != nil {
+			return resp, fmt.Errorf("%w: %v", errBadFrame, err)
+		}
+		resp.Record = rec
+		return resp, nil
+	}
+	resp.Body = b
+	return resp, nil
+}
+
+// Handler serves one broker request; ctx ends with the caller's timeout.
+type Handler func(ctx context.Context, req Request) Response
+
+// Serve returns the connection function for Mux.HandleRequests: it answers
+// the requests of one connection, one after the other.
+func Serve(h Handler) func(net.Conn) {
+	return func(c net.Conn) {
+		r, w := bufio.NewReader(c), bufio.NewWriter(c)
+		for {
+			b, err := readFrame(r)
+			if err != nil {
+				return
+			}
+			req, err := decodeRequest(b)
+			var resp Response
+			if err != nil {
+				resp = Response{Status: StatusError, Message: err.Error()}
+			} else {
+				ctx, cancel := context.WithTimeout(context.Background(), req.Timeout)
+				resp = h(ctx, req)
+				cancel()
+			}
+			out, err := encodeResponse(req.Op, resp)
+			if err != nil {
+				out, _ = encodeResponse(req.Op, Response{Status: StatusError, Message: err.Error()})
+			}
+			if writeFrame(w, out) != nil {
+				return
+			}
+		}
+	}
+}
+
+// Client sends broker requests to other nodes, keeping idle connections
+// per address.
+type Client struct {
+	mu   sync.Mutex
+	idle map[string][]net.Conn
+}
+
+// maxIdle bounds the idle connections kept per address.
+const maxIdle = 8
+
+// NewClient returns a client with no connections yet.
+func NewClient() *Client { return &Client{idle: make(map[string][]net.Conn)} }
+
+// Do sends req to the node at address and waits for its answer until ctx
+// ends. req.Timeout is taken from ctx's deadline.
+func (c *Client) Do(ctx context.Context, address string, req Request) (Response, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(30 * time.Second)
+	}
+	req.Timeout = time.Until(deadline)
+	if req.Timeout <= 0 {
+		return Response{}, context.DeadlineExceeded
+	}
+	payload, err := encodeRequest(req)
+	if err != nil {
+		return Response{}, err
+	}
+	conn, err := c.get(address, time.Until(deadline))
+	if err != nil {
+		return Response{}, fmt.Errorf("cluster: dial %s: %w", address, err)
+	}
+	// A little beyond the callee's own timeout, so its answer can arrive.
+	_ = conn.SetDeadline(deadline.Add(time.Second))
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
+	defer stop()
+	r, w := bufio.NewReader(conn), bufio.NewWriter(conn)
+	var b []byte
+	if err = writeFrame(w, payload); err == nil {
+		b, err = readFrame(r)
+	}
+	if err != nil {
+		conn.Close()
+		if ctx.Err() != nil {
+			return Response{}, ctx.Err()
+		}
+		return Response{}, fmt.Errorf("cluster: request to %s: %w", address, err)
+	}
+	if !stop() { // ctx ended just as the answer came: the deadline is spoiled
+		conn.Close()
+	} else {
+		_ = conn.SetDeadline(time.Time{})
+		c.put(address, conn)
+	}
+	return decodeResponse(req.Op, b)
+}
+
+func (c *Client) get(address string, timeout time.Duration) (net.Conn, error) {
+	c.mu.Lock()
+	if idle := c.idle[address]; len(idle) > 0 {
+		conn := idle[len(idle)-1]
+		c.idle[address] = idle[:len(idle)-1]
+		c.mu.Unlock()
+		return conn, nil
+	}
+	c.mu.Unlock()
+	return dial(address, kindClient, 0, min(timeout, 5*time.Second))
+}
+
+func (c *Client) put(address string, conn net.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.idle[address]) >= maxIdle {
+		conn.Close()
+		return
+	}
+	c.idle[address] = append(c.idle[address], conn)
+}
+
+// Close closes the idle connections.
+func (c *Client) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, conns := range c.idle {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	}
+	c.idle = make(map[string][]net.Conn)
+}
