@@ -74,11 +74,17 @@ func scan(data []byte) ([]Pos, error) {
 	d.Strict = true
 	d.CharsetReader = charsetReader
 	var pos []Pos
-	depth := 0
+	// RawToken skips namespace translation (etree does its own); so the
+	// nesting of start and end tags is checked here.
+	var open []xml.Name
 	for {
 		off := d.InputOffset()
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
+			if len(open) > 0 {
+				p := lines.pos(data, off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: unexpected end of file (truncated XML?)"}
+			}
 			break
 		}
 		if err != nil {
@@ -86,14 +92,22 @@ func scan(data []byte) ([]Pos, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			if depth > MaxDepth {
+			if len(open) >= MaxDepth {
 				p := lines.pos(data, off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("elements nested more than %d deep; Shoal refuses deeper nesting", MaxDepth)}
 			}
+			if len(open) == 0 && len(pos) > 0 {
+				p := lines.pos(data, off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: more than one root element"}
+			}
+			open = append(open, t.Name)
 			pos = append(pos, lines.pos(data, off))
 		case xml.EndElement:
-			depth--
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				p := lines.pos(data, off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("not well-formed XML: unexpected end tag </%s>", qname(t.Name))}
+			}
+			open = open[:len(open)-1]
 		case xml.Directive:
 			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
 				p := lines.pos(data, off)
@@ -105,6 +119,13 @@ func scan(data []byte) ([]Pos, error) {
 		return nil, &Error{Line: 1, Column: 1, Msg: "not XML: no element found"}
 	}
 	return pos, nil
+}
+
+func qname(n xml.Name) string {
+	if n.Space != "" {
+		return n.Space + ":" + n.Local
+	}
+	return n.Local
 }
 
 // syntaxError turns a decoder error into a located *Error.
