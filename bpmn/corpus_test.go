@@ -57,6 +57,7 @@ func TestCorpus(t *testing.T) {
 	if root == "" {
 		t.Skip("SHOAL_CORPUS is not set: it names the BPMN corpus directory (CI sets it to ../shared/corpus)")
 	}
+	root = fromRepoRoot(root, "..")
 	exp := readExpectations(t)
 	seen := map[string]bool{}
 	files := 0
@@ -134,4 +135,16 @@ func checkLocated(t *testing.T, err error) {
 	default:
 		t.Errorf("error is not located: %v", err)
 	}
+}
+
+// fromRepoRoot resolves a relative SHOAL_CORPUS the way a person at the
+// repository root means it (go test runs in the package directory).
+func fromRepoRoot(path, repoRoot string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	return filepath.Join(repoRoot, path)
 }

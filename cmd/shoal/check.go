@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/shoalbpm/shoal/bpmn"
+	"github.com/shoalbpm/shoal/engine/expr"
 )
 
 func newCheckCmd() *cobra.Command {
@@ -16,7 +17,8 @@ func newCheckCmd() *cobra.Command {
 		Use:   "check FILE...",
 		Short: "Check BPMN files offline and print their problems like a compiler",
 		Long: `check parses and compiles each BPMN file as a deployment would, and prints
-every problem as FILE:LINE:COLUMN: KIND "ID": MESSAGE. It exits with status 1
+every problem as FILE:LINE:COLUMN: KIND "ID": MESSAGE, FEEL expressions
+included. It exits with status 1
 when any file has a problem; otherwise it prints one summary line per file.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -86,7 +88,8 @@ func printProblem(w io.Writer, path string, e *bpmn.Error) {
 	}
 }
 
-// checkOptions are the compile options of a deployment, without a broker.
+// checkOptions are the compile options of a deployment: expressions are
+// compiled, so a FEEL error is reported as a deployment would report it.
 func checkOptions() bpmn.Options {
-	return bpmn.Options{}
+	return bpmn.Options{Expressions: expr.BPMNCompiler{}}
 }
