@@ -26,6 +26,13 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newDeployCmd(),
+		newCreateCmd(),
+		newCancelCmd(),
+		newResolveCmd(),
+		newTopologyCmd(),
+		newJobsCmd(),
+		newWorkerCmd(),
 		newVersionCmd(),
 		newCheckCmd(),
 	)

@@ -237,6 +237,7 @@ func (w *JobWorker) pollOnce() error {
 		}
 		break
 	}
+	start := time.Now()
 	jobs, err := w.c.ActivateJobs(w.fetchCtx, ActivateJobs{
 		Type: w.typ, Worker: w.opts.Name, Timeout: w.opts.Timeout, MaxJobs: int32(n),
 		FetchVariables: w.opts.FetchVariables, RequestTimeout: w.opts.PollTimeout,
@@ -247,8 +248,21 @@ func (w *JobWorker) pollOnce() error {
 	for _, j := range jobs {
 		w.jobs <- j
 	}
+	// A gateway that answers empty at once (no long polling) must not make
+	// the worker spin.
+	if err == nil && len(jobs) == 0 {
+		if rest := minPollInterval - time.Since(start); rest > 0 {
+			select {
+			case <-time.After(rest):
+			case <-w.fetchCtx.Done():
+			}
+		}
+	}
 	return err
 }
+
+// minPollInterval is the least time between two long polls that found no job.
+const minPollInterval = 100 * time.Millisecond
 
 func (w *JobWorker) runHandler() {
 	defer w.handlers.Done()
