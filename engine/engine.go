@@ -2,10 +2,22 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
+	"github.com/shoalbpm/shoal/engine/applier"
+	"github.com/shoalbpm/shoal/engine/deployment"
+	"github.com/shoalbpm/shoal/engine/element"
+	"github.com/shoalbpm/shoal/engine/expr"
+	"github.com/shoalbpm/shoal/engine/graph"
+	"github.com/shoalbpm/shoal/engine/incident"
+	"github.com/shoalbpm/shoal/engine/instance"
+	"github.com/shoalbpm/shoal/engine/job"
+	"github.com/shoalbpm/shoal/engine/proc"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/engine/state"
+	"github.com/shoalbpm/shoal/engine/variable"
 )
 
 // Config configures an Engine.
@@ -24,7 +36,10 @@ type Config struct {
 // by process definition key; the cache is rebuilt from state on demand, so
 // an Engine may be created fresh over existing state.
 type Engine struct {
-	cfg Config
+	cfg    Config
+	log    *slog.Logger
+	graphs *graph.Cache
+	router *proc.Router
 }
 
 // New returns an engine for one partition.
@@ -35,15 +50,27 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.PartitionCount < cfg.PartitionID {
 		return nil, errors.New("engine: partition count must be at least the partition id")
 	}
-	return &Engine{cfg: cfg}, nil
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	r := proc.NewRouter()
+	deployment.Register(r)
+	instance.Register(r)
+	element.Register(r)
+	job.Register(r)
+	incident.Register(r)
+	variable.Register(r)
+	return &Engine{
+		cfg:    cfg,
+		log:    log.With("partition", cfg.PartitionID),
+		graphs: graph.New(expr.BPMNCompiler{}),
+		router: r,
+	}, nil
 }
 
 // Response answers a waiting request.
-type Response struct {
-	RequestID uint64
-	// Record is the event that confirms the command, or its rejection.
-	Record record.Record
-}
+type Response = proc.Response
 
 // Result is what one Process call wrote.
 type Result struct {
@@ -64,25 +91,131 @@ type Result struct {
 // keys from counters kept in kv, so the same state and commands give
 // byte-identical records on every replica. kv is written only through event
 // appliers (and the key/position counters).
+//
+// A command that cannot be processed is rejected; an error means the state
+// could not be read or written (or an invariant broke): the caller must
+// then discard everything written to kv in this call.
 func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
-	return Result{}, errors.New("engine: Process is being built")
+	c, err := proc.NewContext(state.New(kv), e.graphs, evaluate, e.log, e.cfg.PartitionID)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, cmd := range cmds {
+		c.Append(cmd)
+	}
+	for cmd := c.Next(); cmd != nil; cmd = c.Next() {
+		if err := e.processOne(c, cmd); err != nil {
+			return Result{}, fmt.Errorf("engine: process %s %s (key %d, position %d): %w",
+				cmd.ValueType, cmd.Intent, cmd.Key, cmd.Position, err)
+		}
+	}
+	records, responses, types, err := c.Finish()
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Records: records, Responses: responses, JobsAvailable: types}, nil
 }
 
-// Replay applies events (EVENT records, in order) to kv through the same
-// appliers; it rebuilds state from a log.
-func (e *Engine) Replay(kv state.KV, events []record.Record) error {
-	return errors.New("engine: Replay is being built")
+func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
+	if cmd.Value == nil || cmd.Value.ValueType() != cmd.ValueType {
+		return c.Reject(record.InvalidArgument, "Expected a value of type %s, but got %T", cmd.ValueType, cmd.Value)
+	}
+	p := e.router.Find(cmd.ValueType, cmd.Intent)
+	if p == nil {
+		return c.Reject(record.InvalidArgument, "Expected a command that Shoal processes, but %s %s is not one", cmd.ValueType, cmd.Intent)
+	}
+	e.log.Debug("process command", "valueType", cmd.ValueType, "intent", cmd.Intent, "key", cmd.Key, "position", cmd.Position)
+	return p.Process(c)
+}
+
+// evaluate runs an engine/expr program with the command's timestamp as the
+// clock of now() and today().
+func evaluate(compiled any, vars proc.Vars, now int64) (any, error) {
+	x, ok := compiled.(*expr.Expr)
+	if !ok {
+		return nil, fmt.Errorf("not an engine/expr program: %T", compiled)
+	}
+	return x.Eval(expr.At(vars, time.UnixMilli(now).UTC()))
+}
+
+// Replay applies the records of a log, in order, to kv through the same
+// appliers that Process uses; it rebuilds state from a log. Events are
+// applied; commands and rejections are skipped but, like events, advance
+// the key and position counters, so pass the whole log.
+func (e *Engine) Replay(kv state.KV, records []record.Record) error {
+	st := state.New(kv)
+	key, err := st.Counter(state.CounterKey)
+	if err != nil {
+		return err
+	}
+	pos, err := st.Counter(state.CounterPosition)
+	if err != nil {
+		return err
+	}
+	env := &applier.Env{State: st, Graphs: e.graphs}
+	for i := range records {
+		if err := proc.ApplyReplayed(env, &records[i], e.cfg.PartitionID, &key, &pos); err != nil {
+			return fmt.Errorf("engine: replay position %d: %w", records[i].Position, err)
+		}
+	}
+	if err := st.PutCounter(state.CounterKey, key); err != nil {
+		return err
+	}
+	return st.PutCounter(state.CounterPosition, pos)
 }
 
 // DueCommands returns the time-driven commands due at now (ms): job timeouts
-// (JOB TIME_OUT) and backoffs ending (JOB RECUR_AFTER_BACKOFF), oldest
-// first, at most limit. The leader appends them like client commands.
+// (JOB TIME_OUT) and backoffs ending (JOB RECUR_AFTER_BACKOFF), earliest
+// first, at most limit. The leader appends them like client commands. A
+// command asked for twice (before the first was processed) is rejected
+// harmlessly the second time.
 func (e *Engine) DueCommands(kv state.KV, now int64, limit int) ([]record.Record, error) {
-	return nil, errors.New("engine: DueCommands is being built")
+	st := state.New(kv)
+	timeouts, err := st.DueJobs(state.FamJobDeadline, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	backoffs, err := st.DueJobs(state.FamJobBackoff, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	var cmds []record.Record
+	for len(cmds) < limit && (len(timeouts) > 0 || len(backoffs) > 0) {
+		intent := record.TimeOut
+		var d state.Due
+		if len(backoffs) == 0 || (len(timeouts) > 0 && timeouts[0].At <= backoffs[0].At) {
+			d, timeouts = timeouts[0], timeouts[1:]
+		} else {
+			d, backoffs, intent = backoffs[0], backoffs[1:], record.RecurAfterBackoff
+		}
+		j, err := st.GetJob(d.JobKey)
+		if err != nil {
+			return nil, err
+		}
+		if j == nil {
+			continue
+		}
+		v := j.Value
+		cmds = append(cmds, record.Record{
+			Key: j.Key, Timestamp: now, PartitionID: e.cfg.PartitionID,
+			RecordType: record.Command, ValueType: record.Job, Intent: intent, Value: &v,
+		})
+	}
+	return cmds, nil
 }
 
 // NextDueTime tells the leader when to look again (ok=false: nothing
 // scheduled).
 func (e *Engine) NextDueTime(kv state.KV) (at int64, ok bool, err error) {
-	return 0, false, errors.New("engine: NextDueTime is being built")
+	st := state.New(kv)
+	for _, f := range []state.Family{state.FamJobDeadline, state.FamJobBackoff} {
+		due, err := st.DueJobs(f, -1, 1)
+		if err != nil {
+			return 0, false, err
+		}
+		if len(due) > 0 && (!ok || due[0].At < at) {
+			at, ok = due[0].At, true
+		}
+	}
+	return at, ok, nil
 }

@@ -1,10 +1,3 @@
-// Package state holds the engine's state as column families over an ordered
-// key-value store.
-//
-// The engine reads and writes state only through KV. In production the broker
-// backs it with an indexed pebble batch (reads see the batch's own writes), so
-// the state changes of one apply commit atomically with the records and the
-// applied raft index. Unit tests of the engine use an in-memory KV.
 package state
 
 // KV is the ordered key-value store the engine's state lives in.

@@ -1,0 +1,137 @@
+package deployment
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"github.com/shoalbpm/shoal/bpmn"
+	"github.com/shoalbpm/shoal/engine/proc"
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// Register routes the deployment commands.
+func Register(r *proc.Router) {
+	r.On(record.Deployment, record.Create, proc.ProcessorFunc(create))
+}
+
+// compiled is one process of the deployment, ready to be stored.
+type compiled struct {
+	graph    *bpmn.Graph
+	resource *record.Resource
+	checksum []byte
+}
+
+func create(c *proc.Context) error {
+	d, ok := c.Cmd.Value.(*record.DeploymentRecord)
+	if !ok {
+		return c.Reject(record.InvalidArgument, "Expected a deployment record, but got %T", c.Cmd.Value)
+	}
+	if len(d.Resources) == 0 {
+		return c.Reject(record.InvalidArgument, "Expected to deploy at least one resource, but none given")
+	}
+	procs, problems := compileAll(c, d.Resources)
+	if len(problems) > 0 {
+		return c.Reject(record.InvalidArgument, "Expected to deploy new resources, but encountered the following errors:\n%s", strings.Join(problems, "\n"))
+	}
+	out := *d
+	out.TenantID = record.DefaultTenant
+	out.DeploymentKey = c.NextKey()
+	out.ProcessesMetadata = make([]record.ProcessMetadata, 0, len(procs))
+	var created []*record.ProcessRecord
+	for _, p := range procs {
+		meta, rec, err := version(c, p, out.DeploymentKey)
+		if err != nil {
+			return err
+		}
+		out.ProcessesMetadata = append(out.ProcessesMetadata, meta)
+		if rec != nil {
+			created = append(created, rec)
+		}
+	}
+	for i, rec := range created {
+		if _, err := c.Event(rec.ProcessDefinitionKey, record.Created, rec); err != nil {
+			return err
+		}
+		c.Graphs.Put(rec.ProcessDefinitionKey, rec.Version, findGraph(procs, created[i].BpmnProcessID))
+	}
+	r, err := c.Event(out.DeploymentKey, record.Created, &out)
+	if err != nil {
+		return err
+	}
+	c.Respond(r)
+	return nil
+}
+
+func findGraph(procs []compiled, id string) *bpmn.Graph {
+	for _, p := range procs {
+		if p.graph.ProcessID == id {
+			return p.graph
+		}
+	}
+	return nil
+}
+
+// compileAll compiles every resource and lists the problems, each prefixed
+// with its resource name as Zeebe does.
+func compileAll(c *proc.Context, resources []record.Resource) ([]compiled, []string) {
+	var procs []compiled
+	var problems []string
+	seen := map[string]string{} // process id -> resource name
+	for i := range resources {
+		res := &resources[i]
+		if !strings.HasSuffix(res.ResourceName, ".bpmn") && !strings.HasSuffix(res.ResourceName, ".xml") {
+			problems = append(problems, fmt.Sprintf("'%s': Expected the resource to be a BPMN file (.bpmn or .xml), but it is not", res.ResourceName))
+			continue
+		}
+		dep, err := c.Graphs.Compile(res.Resource)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("'%s': %v", res.ResourceName, err))
+			continue
+		}
+		sum := sha256.Sum256(res.Resource)
+		for _, g := range dep.Processes {
+			if other, dup := seen[g.ProcessID]; dup {
+				problems = append(problems, fmt.Sprintf("Expected the process ids to be unique within a deployment but found a duplicated id '%s' in the resources '%s' and '%s'.", g.ProcessID, other, res.ResourceName))
+				continue
+			}
+			seen[g.ProcessID] = res.ResourceName
+			procs = append(procs, compiled{graph: g, resource: res, checksum: sum[:]})
+		}
+	}
+	return procs, problems
+}
+
+// version decides a process's version and key: an unchanged resource keeps
+// the latest version (duplicate, no PROCESS record), a changed one gets the
+// next version.
+func version(c *proc.Context, p compiled, deploymentKey int64) (record.ProcessMetadata, *record.ProcessRecord, error) {
+	id := p.graph.ProcessID
+	meta := record.ProcessMetadata{BpmnProcessID: id, ResourceName: p.resource.ResourceName, Checksum: p.checksum, TenantID: record.DefaultTenant}
+	latest, err := c.State.LatestVersion(id)
+	if err != nil {
+		return meta, nil, err
+	}
+	if latest > 0 {
+		key, err := c.State.ProcessKeyByVersion(id, latest)
+		if err != nil {
+			return meta, nil, err
+		}
+		prev, err := c.State.GetProcess(key)
+		if err != nil {
+			return meta, nil, err
+		}
+		if prev != nil && bytes.Equal(prev.Checksum, p.checksum) && prev.ResourceName == p.resource.ResourceName {
+			meta.Version, meta.ProcessDefinitionKey, meta.Duplicate = prev.Version, prev.ProcessDefinitionKey, true
+			return meta, nil, nil
+		}
+	}
+	meta.Version = latest + 1
+	meta.ProcessDefinitionKey = c.NextKey()
+	return meta, &record.ProcessRecord{
+		BpmnProcessID: id, Version: meta.Version, ProcessDefinitionKey: meta.ProcessDefinitionKey,
+		ResourceName: meta.ResourceName, Checksum: p.checksum, Resource: p.resource.Resource,
+		DeploymentKey: deploymentKey, TenantID: record.DefaultTenant,
+	}, nil
+}

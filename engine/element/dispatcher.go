@@ -1,0 +1,138 @@
+package element
+
+import (
+	"fmt"
+
+	"github.com/shoalbpm/shoal/engine/behavior"
+	"github.com/shoalbpm/shoal/engine/graph"
+	"github.com/shoalbpm/shoal/engine/proc"
+	"github.com/shoalbpm/shoal/engine/record"
+	"github.com/shoalbpm/shoal/engine/state"
+)
+
+// Register routes the element lifecycle commands to the dispatcher.
+func Register(r *proc.Router) {
+	r.On(record.ProcessInstance, record.ActivateElement, proc.ProcessorFunc(activate))
+	r.On(record.ProcessInstance, record.CompleteElement, proc.ProcessorFunc(complete))
+	r.On(record.ProcessInstance, record.TerminateElement, proc.ProcessorFunc(terminate))
+}
+
+// element loads the process and node a lifecycle command is about.
+func element(c *proc.Context) (*behavior.Element, error) {
+	v, ok := c.Cmd.Value.(*record.ProcessInstanceRecord)
+	if !ok {
+		return nil, fmt.Errorf("element: command value is %T", c.Cmd.Value)
+	}
+	p, err := c.Graphs.Get(c.State, v.ProcessDefinitionKey)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, fmt.Errorf("element: no process with key %d", v.ProcessDefinitionKey)
+	}
+	n, err := p.Node(v.ElementID)
+	if err != nil {
+		return nil, err
+	}
+	ei, err := c.State.GetElementInstance(c.Cmd.Key)
+	if err != nil {
+		return nil, err
+	}
+	return &behavior.Element{C: c, P: p, N: n, EI: ei}, nil
+}
+
+// activate starts an element instance, or runs its activation again after
+// an incident was resolved (the instance is still ACTIVATING).
+func activate(c *proc.Context) error {
+	e, err := element(c)
+	if err != nil {
+		return err
+	}
+	if e.EI != nil {
+		if e.EI.State != record.ElementActivating {
+			return c.Reject(record.InvalidState, "Expected element instance with key '%d' to be in state '%s', but it was '%s'",
+				c.Cmd.Key, record.ElementActivating, e.EI.State)
+		}
+		return processorFor(e.N).OnActivate(e)
+	}
+	v := c.Cmd.Value.(*record.ProcessInstanceRecord)
+	if v.FlowScopeKey > 0 {
+		scope, err := c.State.GetElementInstance(v.FlowScopeKey)
+		if err != nil {
+			return err
+		}
+		if scope == nil || scope.State != record.ElementActivated {
+			return c.Reject(record.InvalidState, "Expected flow scope instance with key '%d' of element '%s' to be active, but it is %s",
+				v.FlowScopeKey, v.ElementID, describe(scope))
+		}
+		if graph.IsJoin(e.N) {
+			ready, err := behavior.JoinReady(c, e.P, v.FlowScopeKey, e.N)
+			if err != nil {
+				return err
+			}
+			if !ready {
+				// An earlier activation took the tokens already; this one
+				// was asked for before that happened.
+				return c.Reject(record.InvalidState, "Expected to activate the joining gateway '%s', but it has no complete set of incoming tokens", v.ElementID)
+			}
+		}
+	}
+	e.EI = &state.ElementInstance{Key: c.Cmd.Key, Value: *v}
+	if err := e.Transition(record.ElementActivating); err != nil {
+		return err
+	}
+	return processorFor(e.N).OnActivate(e)
+}
+
+func describe(ei *state.ElementInstance) string {
+	if ei == nil {
+		return "gone"
+	}
+	return string(ei.State)
+}
+
+// complete runs an element's completion: after ELEMENT_ACTIVATED, or again
+// after an incident was resolved (still COMPLETING).
+func complete(c *proc.Context) error {
+	e, err := element(c)
+	if err != nil {
+		return err
+	}
+	if e.EI == nil {
+		return c.Reject(record.NotFound, "Expected to complete element instance with key '%d', but no such element instance was found", c.Cmd.Key)
+	}
+	switch e.EI.State {
+	case record.ElementActivated:
+		if err := e.Transition(record.ElementCompleting); err != nil {
+			return err
+		}
+	case record.ElementCompleting:
+	default:
+		return c.Reject(record.InvalidState, "Expected element instance with key '%d' to be in state '%s', but it was '%s'",
+			c.Cmd.Key, record.ElementActivated, e.EI.State)
+	}
+	return processorFor(e.N).OnComplete(e)
+}
+
+// terminate starts the termination of an element instance. A request
+// waiting on the command (cancel) is answered with ELEMENT_TERMINATING.
+func terminate(c *proc.Context) error {
+	e, err := element(c)
+	if err != nil {
+		return err
+	}
+	if e.EI == nil {
+		return c.Reject(record.NotFound, "Expected to terminate element instance with key '%d', but no such element instance was found", c.Cmd.Key)
+	}
+	if e.EI.State == record.ElementTerminating {
+		return c.Reject(record.InvalidState, "Expected to terminate element instance with key '%d', but it is already being terminated", c.Cmd.Key)
+	}
+	v := e.EI.Value
+	r, err := c.Event(e.EI.Key, record.ElementTerminating, &v)
+	if err != nil {
+		return err
+	}
+	c.Respond(r)
+	e.EI.State = record.ElementTerminating
+	return processorFor(e.N).OnTerminate(e)
+}

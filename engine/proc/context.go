@@ -1,0 +1,223 @@
+package proc
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"github.com/shoalbpm/shoal/engine/applier"
+	"github.com/shoalbpm/shoal/engine/graph"
+	"github.com/shoalbpm/shoal/engine/record"
+	"github.com/shoalbpm/shoal/engine/state"
+)
+
+// Response answers a waiting request.
+type Response struct {
+	RequestID uint64
+	Record    record.Record
+}
+
+// EvalFunc evaluates a compiled expression (bpmn.Expression.Compiled)
+// against variables, with now (ms) as the clock of now() and today(). The
+// engine supplies engine/expr's evaluator.
+type EvalFunc func(compiled any, vars Vars, now int64) (any, error)
+
+// Vars looks variables up by name (engine/expr's Vars).
+type Vars interface {
+	Get(name string) (any, bool)
+}
+
+// Context is what a processor works with while it processes one command.
+type Context struct {
+	State  *state.State
+	Graphs *graph.Cache
+	Eval   EvalFunc
+	Log    *slog.Logger
+	// Cmd is the command being processed; Now is its timestamp, the only
+	// clock the engine knows.
+	Cmd *record.Record
+	Now int64
+
+	partition int32
+	nextKey   int64 // the counter of the last key handed out
+	nextPos   int64 // the position of the last record written
+	env       applier.Env
+	records   []record.Record
+	queue     []int // indexes into records of follow-up commands to process
+	responses []Response
+	jobTypes  map[string]struct{}
+	rejected  bool
+}
+
+// NewContext prepares a context for one Process call, continuing from the
+// counters stored in st.
+func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.Logger, partition int32) (*Context, error) {
+	k, err := st.Counter(state.CounterKey)
+	if err != nil {
+		return nil, err
+	}
+	p, err := st.Counter(state.CounterPosition)
+	if err != nil {
+		return nil, err
+	}
+	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p}
+	c.env = applier.Env{State: st, Graphs: graphs, JobActivatable: c.noteJobType}
+	return c, nil
+}
+
+func (c *Context) noteJobType(t string) {
+	if c.jobTypes == nil {
+		c.jobTypes = map[string]struct{}{}
+	}
+	c.jobTypes[t] = struct{}{}
+}
+
+// NextKey returns a new key of this partition.
+func (c *Context) NextKey() int64 {
+	c.nextKey++
+	return record.NewKey(c.partition, c.nextKey)
+}
+
+// Partition is the partition this context writes for.
+func (c *Context) Partition() int32 { return c.partition }
+
+func (c *Context) append(r record.Record) int {
+	c.nextPos++
+	r.Position = c.nextPos
+	r.PartitionID = c.partition
+	c.records = append(c.records, r)
+	return len(c.records) - 1
+}
+
+// Append writes a client command to the log and queues it for processing.
+func (c *Context) Append(cmd record.Record) {
+	cmd.RecordType = record.Command
+	cmd.SourceRecordPosition = -1
+	if cmd.Key == 0 {
+		cmd.Key = -1
+	}
+	c.queue = append(c.queue, c.append(cmd))
+}
+
+// Next pops the next command to process (nil when none is left) and makes
+// it current.
+func (c *Context) Next() *record.Record {
+	if len(c.queue) == 0 {
+		return nil
+	}
+	i := c.queue[0]
+	c.queue = c.queue[1:]
+	cmd := c.records[i]
+	c.Cmd = &cmd
+	c.Now = cmd.Timestamp
+	c.rejected = false
+	return c.Cmd
+}
+
+func (c *Context) derived(rt record.RecordType, key int64, intent record.Intent, v record.Value) record.Record {
+	return record.Record{
+		SourceRecordPosition: c.Cmd.Position,
+		Key:                  key,
+		Timestamp:            c.Cmd.Timestamp,
+		RecordType:           rt,
+		ValueType:            v.ValueType(),
+		Intent:               intent,
+		Value:                v,
+	}
+}
+
+// Event writes an event and applies it to the state. It returns the
+// written record (valid until the next write).
+func (c *Context) Event(key int64, intent record.Intent, v record.Value) (*record.Record, error) {
+	return c.EventFor(0, key, intent, v)
+}
+
+// EventFor is Event with a request id kept on the record (see the
+// PROCESS_INSTANCE_CREATION CREATED applier).
+func (c *Context) EventFor(requestID uint64, key int64, intent record.Intent, v record.Value) (*record.Record, error) {
+	r := c.derived(record.Event, key, intent, v)
+	r.RequestID = requestID
+	i := c.append(r)
+	if err := applier.Apply(&c.env, &c.records[i]); err != nil {
+		return nil, err
+	}
+	return &c.records[i], nil
+}
+
+// Command writes a follow-up command, processed after the ones already
+// queued.
+func (c *Context) Command(key int64, intent record.Intent, v record.Value) {
+	c.CommandFor(0, key, intent, v)
+}
+
+// CommandFor is Command for a follow-up that answers a waiting request
+// when it is processed (cancel answers with ELEMENT_TERMINATING).
+func (c *Context) CommandFor(requestID uint64, key int64, intent record.Intent, v record.Value) {
+	r := c.derived(record.Command, key, intent, v)
+	r.RequestID = requestID
+	c.queue = append(c.queue, c.append(r))
+}
+
+// Reject writes a rejection of the current command and answers its
+// request. It returns nil so that processors can `return c.Reject(...)`.
+func (c *Context) Reject(t record.RejectionType, format string, args ...any) error {
+	r := c.derived(record.CommandRejection, c.Cmd.Key, c.Cmd.Intent, c.Cmd.Value)
+	r.ValueType = c.Cmd.ValueType
+	r.RejectionType = t
+	r.RejectionReason = fmt.Sprintf(format, args...)
+	i := c.append(r)
+	c.rejected = true
+	c.Respond(&c.records[i])
+	return nil
+}
+
+// Rejected reports whether the current command was rejected.
+func (c *Context) Rejected() bool { return c.rejected }
+
+// Respond answers the current command's request (if any) with r.
+func (c *Context) Respond(r *record.Record) {
+	c.RespondTo(c.Cmd.RequestID, r)
+}
+
+// RespondTo answers a request with r.
+func (c *Context) RespondTo(requestID uint64, r *record.Record) {
+	if requestID == 0 {
+		return
+	}
+	resp := *r
+	resp.RequestID = requestID
+	c.responses = append(c.responses, Response{RequestID: requestID, Record: resp})
+}
+
+// Finish stores the counters and returns what was written.
+func (c *Context) Finish() ([]record.Record, []Response, []string, error) {
+	if err := c.State.PutCounter(state.CounterKey, c.nextKey); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := c.State.PutCounter(state.CounterPosition, c.nextPos); err != nil {
+		return nil, nil, nil, err
+	}
+	var types []string
+	for t := range c.jobTypes {
+		types = append(types, t)
+	}
+	sort.Strings(types) // map order must not leak
+	return c.records, c.responses, types, nil
+}
+
+// ApplyReplayed applies an event read back from a log and advances the
+// counters past its key and position.
+func ApplyReplayed(env *applier.Env, r *record.Record, partition int32, nextKey, nextPos *int64) error {
+	if r.Position > *nextPos {
+		*nextPos = r.Position
+	}
+	if r.Key > 0 && record.PartitionOf(r.Key) == partition {
+		if n := r.Key &^ (int64(partition) << 51); n > *nextKey {
+			*nextKey = n
+		}
+	}
+	if r.RecordType != record.Event {
+		return nil
+	}
+	return applier.Apply(env, r)
+}

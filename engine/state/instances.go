@@ -1,0 +1,183 @@
+package state
+
+import (
+	"encoding/binary"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// ElementInstance is one active element instance (a process instance is the
+// element instance of its process).
+type ElementInstance struct {
+	Key int64
+	// State is the last lifecycle event applied (ELEMENT_ACTIVATING, ...).
+	State record.Intent
+	// JobKey is the job of a job-based task (0: none).
+	JobKey int64
+	Value  record.ProcessInstanceRecord
+}
+
+// IsActive reports whether the instance is activating or activated, the
+// states in which it can take part in the flow.
+func (e *ElementInstance) IsActive() bool {
+	return e.State == record.ElementActivating || e.State == record.ElementActivated
+}
+
+// GetElementInstance returns the element instance with key, or nil.
+func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
+	d, ok, err := s.get(keyInt(FamElementInstance, key), "element instance")
+	if !ok {
+		return nil, err
+	}
+	ei := &ElementInstance{Key: d.Int(), State: record.Intent(d.Name()), JobKey: d.Int()}
+	record.UnmarshalValue(d, &ei.Value)
+	return ei, decoded(d, "element instance")
+}
+
+// PutElementInstance stores ei and links it to its flow scope.
+func (s *State) PutElementInstance(ei *ElementInstance) error {
+	err := s.put(keyInt(FamElementInstance, ei.Key), func(e *record.Encoder) {
+		e.Int(ei.Key)
+		e.String(string(ei.State))
+		e.Int(ei.JobKey)
+		record.MarshalValue(e, &ei.Value)
+	})
+	if err != nil || ei.Value.FlowScopeKey <= 0 {
+		return err
+	}
+	return s.KV.Set(keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
+}
+
+// DeleteElementInstance removes an instance, its link to its flow scope and
+// its variables.
+func (s *State) DeleteElementInstance(ei *ElementInstance) error {
+	if err := s.KV.Delete(keyInt(FamElementInstance, ei.Key)); err != nil {
+		return err
+	}
+	if ei.Value.FlowScopeKey > 0 {
+		if err := s.KV.Delete(keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key)); err != nil {
+			return err
+		}
+	}
+	return s.deleteScopeVariables(ei.Key)
+}
+
+// ChildKeys returns the keys of the active children of an element
+// instance, oldest first.
+func (s *State) ChildKeys(parent int64) ([]int64, error) {
+	var keys []int64
+	err := s.KV.Iterate(keyInt(FamElementChild, parent), func(k, _ []byte) bool {
+		keys = append(keys, lastInt(k))
+		return true
+	})
+	return keys, wrap(err, "children")
+}
+
+// HasChildren reports whether an element instance has active children.
+func (s *State) HasChildren(parent int64) (bool, error) {
+	return s.hasPrefix(keyInt(FamElementChild, parent))
+}
+
+// Taken flows: a sequence flow taken in a flow scope whose target has not
+// been activated yet. They count as tokens of the scope (it cannot complete
+// while one is on the way) and are a joining gateway's inputs.
+
+func takenKey(scope int64, target, flow string) []byte {
+	k := keyIntStr(FamTakenFlow, scope, target)
+	k = append(k, 0)
+	return append(k, flow...)
+}
+
+// TakenFlowCount returns how many tokens wait on flow into target.
+func (s *State) TakenFlowCount(scope int64, target, flow string) (int64, error) {
+	v, ok, err := s.KV.Get(takenKey(scope, target, flow))
+	if err != nil || !ok {
+		return 0, wrap(err, "taken flow")
+	}
+	n, _ := binary.Uvarint(v)
+	return int64(n), nil
+}
+
+// AddTakenFlow adds delta (±1) tokens on flow into target.
+func (s *State) AddTakenFlow(scope int64, target, flow string, delta int64) error {
+	n, err := s.TakenFlowCount(scope, target, flow)
+	if err != nil {
+		return err
+	}
+	n += delta
+	k := takenKey(scope, target, flow)
+	if n <= 0 {
+		return s.KV.Delete(k)
+	}
+	return s.KV.Set(k, binary.AppendUvarint(nil, uint64(n)))
+}
+
+// HasTakenFlows reports whether any token is on its way in scope.
+func (s *State) HasTakenFlows(scope int64) (bool, error) {
+	return s.hasPrefix(keyInt(FamTakenFlow, scope))
+}
+
+// TakenFlowTargets returns the target element ids of the tokens on their
+// way in scope (with repeats, in key order).
+func (s *State) TakenFlowTargets(scope int64) ([]string, error) {
+	var targets []string
+	prefix := keyInt(FamTakenFlow, scope)
+	err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+		rest := k[len(prefix):]
+		for i, c := range rest {
+			if c == 0 {
+				targets = append(targets, string(rest[:i]))
+				break
+			}
+		}
+		return true
+	})
+	return targets, wrap(err, "taken flows")
+}
+
+// DeleteTakenFlows removes every token on its way in scope (the scope ends).
+func (s *State) DeleteTakenFlows(scope int64) error {
+	var keys [][]byte
+	err := s.KV.Iterate(keyInt(FamTakenFlow, scope), func(k, _ []byte) bool {
+		keys = append(keys, append([]byte(nil), k...))
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := s.KV.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AwaitResult is a creation waiting for its instance to complete.
+type AwaitResult struct {
+	RequestID      uint64
+	FetchVariables []string
+}
+
+// GetAwaitResult returns the waiting request of a process instance, or nil.
+func (s *State) GetAwaitResult(pik int64) (*AwaitResult, error) {
+	d, ok, err := s.get(keyInt(FamAwaitResult, pik), "await result")
+	if !ok {
+		return nil, err
+	}
+	a := &AwaitResult{RequestID: d.Uint(), FetchVariables: d.Strings()}
+	return a, decoded(d, "await result")
+}
+
+// PutAwaitResult records a waiting request.
+func (s *State) PutAwaitResult(pik int64, a AwaitResult) error {
+	return s.put(keyInt(FamAwaitResult, pik), func(e *record.Encoder) {
+		e.Uint(a.RequestID)
+		e.Strings(a.FetchVariables)
+	})
+}
+
+// DeleteAwaitResult forgets a waiting request.
+func (s *State) DeleteAwaitResult(pik int64) error {
+	return s.KV.Delete(keyInt(FamAwaitResult, pik))
+}

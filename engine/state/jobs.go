@@ -1,0 +1,121 @@
+package state
+
+import (
+	"encoding/binary"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// JobState is where a job is in its life (Zeebe's JobState).
+type JobState string
+
+// Job states.
+const (
+	JobActivatable JobState = "ACTIVATABLE"
+	JobActivated   JobState = "ACTIVATED"
+	// JobFailed: failed and waiting for a backoff, or with no retries left
+	// (an incident is open).
+	JobFailed JobState = "FAILED"
+	// JobErrorThrown: the worker threw an error nobody caught (incident).
+	JobErrorThrown JobState = "ERROR_THROWN"
+)
+
+// Job is an open job: created and not yet completed or canceled.
+type Job struct {
+	Key   int64
+	State JobState
+	Value record.JobRecord
+}
+
+// GetJob returns the job with key, or nil.
+func (s *State) GetJob(key int64) (*Job, error) {
+	d, ok, err := s.get(keyInt(FamJob, key), "job")
+	if !ok {
+		return nil, err
+	}
+	j := &Job{Key: d.Int(), State: JobState(d.Name())}
+	record.UnmarshalValue(d, &j.Value)
+	return j, decoded(d, "job")
+}
+
+// PutJob stores a job and keeps the activatable, deadline and backoff
+// indexes in step with its state. old is the job as stored before (nil
+// for a new job).
+func (s *State) PutJob(old, j *Job) error {
+	if old != nil {
+		if err := s.unindexJob(old); err != nil {
+			return err
+		}
+	}
+	err := s.put(keyInt(FamJob, j.Key), func(e *record.Encoder) {
+		e.Int(j.Key)
+		e.String(string(j.State))
+		record.MarshalValue(e, &j.Value)
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case j.State == JobActivatable:
+		return s.KV.Set(keyStrInt(FamJobActivatable, j.Value.Type, j.Key), nil)
+	case j.State == JobActivated:
+		return s.KV.Set(keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key), nil)
+	case j.State == JobFailed && j.Value.Retries > 0 && j.Value.RecurringTime > 0:
+		return s.KV.Set(keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key), nil)
+	}
+	return nil
+}
+
+// DeleteJob removes a job and its index entries.
+func (s *State) DeleteJob(j *Job) error {
+	if err := s.unindexJob(j); err != nil {
+		return err
+	}
+	return s.KV.Delete(keyInt(FamJob, j.Key))
+}
+
+func (s *State) unindexJob(j *Job) error {
+	if err := s.KV.Delete(keyStrInt(FamJobActivatable, j.Value.Type, j.Key)); err != nil {
+		return err
+	}
+	if err := s.KV.Delete(keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key)); err != nil {
+		return err
+	}
+	return s.KV.Delete(keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key))
+}
+
+// ActivatableJobs returns up to max keys of activatable jobs of a type,
+// oldest first.
+func (s *State) ActivatableJobs(jobType string, max int) ([]int64, error) {
+	var keys []int64
+	prefix := append(keyStr(FamJobActivatable, jobType), 0)
+	err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+		if len(k) != len(prefix)+8 {
+			return true
+		}
+		keys = append(keys, lastInt(k))
+		return len(keys) < max
+	})
+	return keys, wrap(err, "activatable jobs")
+}
+
+// Due is a job whose deadline or backoff has a time.
+type Due struct {
+	At, JobKey int64
+}
+
+// DueJobs returns jobs of the deadline or backoff family (FamJobDeadline or
+// FamJobBackoff) due at or before now, earliest first, at most max. With
+// now < 0 it returns the first entry whatever its time.
+func (s *State) DueJobs(f Family, now int64, max int) ([]Due, error) {
+	var out []Due
+	err := s.KV.Iterate([]byte{byte(f)}, func(k, _ []byte) bool {
+		at := int64(binary.BigEndian.Uint64(k[1:9]))
+		if now >= 0 && at > now {
+			return false
+		}
+		out = append(out, Due{At: at, JobKey: lastInt(k)})
+		return len(out) < max
+	})
+	return out, wrap(err, "due jobs")
+}

@@ -1,0 +1,77 @@
+package state
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Variables live in the scope of an element instance (the process instance
+// is the outermost scope). A value is JSON text.
+
+// Variable is one variable of a scope.
+type Variable struct {
+	Key   int64
+	Value []byte // JSON
+}
+
+func decodeVariable(v []byte) (Variable, error) {
+	k, n := binary.Varint(v)
+	if n <= 0 {
+		return Variable{}, fmt.Errorf("variable: %w", ErrCorrupt)
+	}
+	return Variable{Key: k, Value: v[n:]}, nil
+}
+
+// GetVariable returns the variable name of scope (found=false if absent).
+func (s *State) GetVariable(scope int64, name string) (Variable, bool, error) {
+	v, ok, err := s.KV.Get(keyIntStr(FamVariable, scope, name))
+	if err != nil || !ok {
+		return Variable{}, false, wrap(err, "variable")
+	}
+	vr, err := decodeVariable(v)
+	return vr, err == nil, err
+}
+
+// PutVariable creates or updates a variable of scope.
+func (s *State) PutVariable(scope int64, name string, v Variable) error {
+	b := make([]byte, 0, 10+len(v.Value))
+	b = binary.AppendVarint(b, v.Key)
+	b = append(b, v.Value...)
+	return s.KV.Set(keyIntStr(FamVariable, scope, name), b)
+}
+
+// VisitVariables calls fn for each variable of scope in name order. The
+// value is valid only during the call.
+func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) bool) error {
+	prefix := keyInt(FamVariable, scope)
+	var derr error
+	err := s.KV.Iterate(prefix, func(k, val []byte) bool {
+		v, err := decodeVariable(val)
+		if err != nil {
+			derr = err
+			return false
+		}
+		return fn(string(k[len(prefix):]), v)
+	})
+	if err != nil {
+		return wrap(err, "variables")
+	}
+	return derr
+}
+
+func (s *State) deleteScopeVariables(scope int64) error {
+	var keys [][]byte
+	err := s.KV.Iterate(keyInt(FamVariable, scope), func(k, _ []byte) bool {
+		keys = append(keys, append([]byte(nil), k...))
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := s.KV.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
