@@ -68,9 +68,10 @@ func Parse(r io.Reader) (*Definitions, error) {
 // in document order. encoding/xml never expands entities other than the
 // five predefined ones, and a DOCTYPE is refused outright, so entity
 // expansion cannot blow up memory.
-func scan(data []byte) ([]Pos, error) {
+func scan(input []byte) ([]Pos, error) {
+	data := positionText(input)
 	lines := lineIndex(data)
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := xml.NewDecoder(bytes.NewReader(input))
 	d.Strict = true
 	d.CharsetReader = charsetReader
 	var pos []Pos
@@ -128,6 +129,36 @@ func qname(n xml.Name) string {
 	return n.Local
 }
 
+// positionText returns the text that the decoder's offsets count in: the
+// input itself, or for a Latin-1 file the declaration followed by the rest
+// converted to UTF-8 (the decoder switches to the converting reader right
+// after the declaration).
+func positionText(data []byte) []byte {
+	if !bytes.HasPrefix(data, []byte("<?xml")) {
+		return data
+	}
+	end := bytes.Index(data, []byte("?>"))
+	if end < 0 {
+		return data
+	}
+	end += 2
+	decl := string(data[:end])
+	i := strings.Index(decl, "encoding=")
+	if i < 0 || i+len("encoding=")+1 >= len(decl) {
+		return data
+	}
+	rest := decl[i+len("encoding="):]
+	enc, _, _ := strings.Cut(rest[1:], rest[:1])
+	if _, err := charsetReader(enc, nil); err != nil || isUTF8(enc) {
+		return data
+	}
+	out := append([]byte(nil), data[:end]...)
+	for _, b := range data[end:] {
+		out = utf8.AppendRune(out, rune(b))
+	}
+	return out
+}
+
 // syntaxError turns a decoder error into a located *Error.
 func syntaxError(d *xml.Decoder, data []byte, lines lineStarts, err error) error {
 	p := lines.pos(data, d.InputOffset())
@@ -173,13 +204,22 @@ func (ls lineStarts) pos(data []byte, off int64) Pos {
 // charsetReader accepts UTF-8 and converts Latin-1 (ISO-8859-1, which some
 // older tools declare) to UTF-8; other encodings are refused by name.
 func charsetReader(charset string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(charset) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
+	if isUTF8(charset) {
 		return in, nil
+	}
+	switch strings.ToLower(charset) {
 	case "iso-8859-1", "latin1", "latin-1":
 		return latin1Reader{in}, nil
 	}
 	return nil, fmt.Errorf("encoding %q is not supported (use UTF-8)", charset)
+}
+
+func isUTF8(charset string) bool {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return true
+	}
+	return false
 }
 
 // latin1Reader converts ISO-8859-1 bytes to UTF-8.

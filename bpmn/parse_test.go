@@ -109,12 +109,14 @@ func TestParseReportsPositionsOfElements(t *testing.T) {
 
 func TestParseReadsLatin1(t *testing.T) {
 	xml := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<bpmn:definitions xmlns:bpmn=\"" + NSModel +
-		"\" id=\"d\"><bpmn:process id=\"p\"><bpmn:task id=\"t\" name=\"caf\xe9\" /></bpmn:process></bpmn:definitions>")
+		"\" id=\"d\"><bpmn:process id=\"p\"><bpmn:task id=\"t\" name=\"caf\xe9\xe9\" /><bpmn:task id=\"u\" /></bpmn:process></bpmn:definitions>")
 	defs, err := Parse(bytes.NewReader(xml))
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, "name", defs.Processes[0].Elements[0].Name, "café")
+	equal(t, "name", defs.Processes[0].Elements[0].Name, "caféé")
+	// Columns count characters, as in a UTF-8 file.
+	equal(t, "position after Latin-1 letters", defs.Processes[0].Elements[1].Pos, Pos{2, 137})
 }
 
 func TestExpressionClassification(t *testing.T) {
