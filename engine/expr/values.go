@@ -1,8 +1,7 @@
 package expr
 
 import (
-	"encoding/json"
-	"fmt"
+		"fmt"
 	"sort"
 	"strconv"
 )
@@ -221,7 +220,7 @@ func normalize(v any) any {
 
 func normalizeChanged(v any) (any, bool) {
 	switch x := v.(type) {
-	case nil, bool, string, int64, float64, json.Number, Date, Time, DateTime, Duration, YearsMonths:
+	case nil, bool, string, int64, float64, Date, Time, DateTime, Duration, YearsMonths:
 		return v, false
 	case []any:
 		var out []any
