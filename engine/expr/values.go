@@ -1,7 +1,7 @@
 package expr
 
 import (
-		"fmt"
+	"fmt"
 	"sort"
 	"strconv"
 )
