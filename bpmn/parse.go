@@ -70,7 +70,7 @@ func Parse(r io.Reader) (*Definitions, error) {
 // expansion cannot blow up memory.
 func scan(input []byte) ([]Pos, error) {
 	data := positionText(input)
-	lines := lineIndex(data)
+	lines := &cursor{data: data, line: 1, col: 1}
 	d := xml.NewDecoder(bytes.NewReader(input))
 	d.Strict = true
 	d.CharsetReader = charsetReader
@@ -83,35 +83,35 @@ func scan(input []byte) ([]Pos, error) {
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if len(open) > 0 {
-				p := lines.pos(data, off)
+				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: unexpected end of file (truncated XML?)"}
 			}
 			break
 		}
 		if err != nil {
-			return nil, syntaxError(d, data, lines, err)
+			return nil, syntaxError(d, lines, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if len(open) >= MaxDepth {
-				p := lines.pos(data, off)
+				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("elements nested more than %d deep; Shoal refuses deeper nesting", MaxDepth)}
 			}
 			if len(open) == 0 && len(pos) > 0 {
-				p := lines.pos(data, off)
+				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: more than one root element"}
 			}
 			open = append(open, t.Name)
-			pos = append(pos, lines.pos(data, off))
+			pos = append(pos, lines.pos(off))
 		case xml.EndElement:
 			if len(open) == 0 || open[len(open)-1] != t.Name {
-				p := lines.pos(data, off)
+				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("not well-formed XML: unexpected end tag </%s>", qname(t.Name))}
 			}
 			open = open[:len(open)-1]
 		case xml.Directive:
 			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
-				p := lines.pos(data, off)
+				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "DOCTYPE declarations (and their entities) are not allowed in BPMN files"}
 			}
 		}
@@ -160,8 +160,8 @@ func positionText(data []byte) []byte {
 }
 
 // syntaxError turns a decoder error into a located *Error.
-func syntaxError(d *xml.Decoder, data []byte, lines lineStarts, err error) error {
-	p := lines.pos(data, d.InputOffset())
+func syntaxError(d *xml.Decoder, lines *cursor, err error) error {
+	p := lines.pos(d.InputOffset())
 	msg := err.Error()
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
@@ -173,32 +173,27 @@ func syntaxError(d *xml.Decoder, data []byte, lines lineStarts, err error) error
 	return &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: " + msg}
 }
 
-// lineStarts holds the byte offset at which each line starts.
-type lineStarts []int
-
-func lineIndex(data []byte) lineStarts {
-	ls := lineStarts{0}
-	for i, b := range data {
-		if b == '\n' {
-			ls = append(ls, i+1)
-		}
-	}
-	return ls
+// cursor converts increasing byte offsets to 1-based lines and rune
+// columns. It only moves forward, so a whole file costs one pass even when
+// it is a single multi-megabyte line.
+type cursor struct {
+	data      []byte
+	off       int
+	line, col int
 }
 
-// pos converts a byte offset to a 1-based line and rune column.
-func (ls lineStarts) pos(data []byte, off int64) Pos {
-	o := int(min(max(off, 0), int64(len(data))))
-	lo, hi := 0, len(ls)
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if ls[mid] <= o {
-			lo = mid
+func (c *cursor) pos(off int64) Pos {
+	o := int(min(max(off, int64(c.off)), int64(len(c.data))))
+	for c.off < o {
+		r, size := utf8.DecodeRune(c.data[c.off:])
+		c.off += size
+		if r == '\n' {
+			c.line, c.col = c.line+1, 1
 		} else {
-			hi = mid
+			c.col++
 		}
 	}
-	return Pos{Line: lo + 1, Column: utf8.RuneCount(data[ls[lo]:o]) + 1}
+	return Pos{Line: c.line, Column: c.col}
 }
 
 // charsetReader accepts UTF-8 and converts Latin-1 (ISO-8859-1, which some

@@ -3,6 +3,7 @@ package bpmn
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -137,4 +138,22 @@ func TestExpressionClassification(t *testing.T) {
 			t.Errorf("NewExpression(%q) = %+v", tt.raw, x)
 		}
 	}
+}
+
+// TestParseLongSingleLine reads a minified file: 50,000 elements on one
+// line. Positions are counted in one pass, so this stays linear.
+func TestParseLongSingleLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p">`)
+	for i := range 50000 {
+		fmt.Fprintf(&b, `<bpmn:task id="t%05d"/>`, i)
+	}
+	b.WriteString(`</bpmn:process></bpmn:definitions>`)
+	defs, err := Parse(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := defs.Processes[0].Elements
+	prefix := len(`<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p">`)
+	equal(t, "last element", els[len(els)-1].Pos, Pos{1, prefix + 49999*len(`<bpmn:task id="t00000"/>`) + 1})
 }
