@@ -2,6 +2,7 @@ package deployment
 
 import (
 	"bytes"
+	"errors"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -87,7 +88,13 @@ func compileAll(c *proc.Context, resources []record.Resource) ([]compiled, []str
 		}
 		dep, err := c.Graphs.Compile(res.Resource)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("'%s': %v", res.ResourceName, err))
+			var list bpmn.ErrorList
+			if !errors.As(err, &list) {
+				list = bpmn.ErrorList{{Msg: err.Error()}}
+			}
+			for _, e := range list {
+				problems = append(problems, fmt.Sprintf("'%s': %v", res.ResourceName, e))
+			}
 			continue
 		}
 		sum := sha256.Sum256(res.Resource)
