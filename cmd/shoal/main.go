@@ -35,6 +35,7 @@ func newRootCmd() *cobra.Command {
 		newWorkerCmd(),
 		newVersionCmd(),
 		newCheckCmd(),
+		newEvalCmd(),
 	)
 	return root
 }
