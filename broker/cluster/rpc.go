@@ -35,7 +35,12 @@ const (
 	StatusUnknownPartition
 	StatusDeadline
 	StatusError
+	StatusRetry // nothing was written; the caller may try again
 )
+
+// ErrUnreachable is returned by Client.Do when the node cannot be dialled:
+// nothing was sent, so the request may be retried elsewhere.
+var ErrUnreachable = errors.New("broker: node unreachable")
 
 // Request is one broker request.
 type Request struct {
@@ -226,7 +231,7 @@ func (c *Client) Do(ctx context.Context, address string, req Request) (Response,
 	}
 	conn, err := c.get(address, time.Until(deadline))
 	if err != nil {
-		return Response{}, fmt.Errorf("cluster: dial %s: %w", address, err)
+		return Response{}, fmt.Errorf("%w: %s: %v", ErrUnreachable, address, err)
 	}
 	// A little beyond the callee's own timeout, so its answer can arrive.
 	_ = conn.SetDeadline(deadline.Add(time.Second))
@@ -239,6 +244,7 @@ func (c *Client) Do(ctx context.Context, address string, req Request) (Response,
 	}
 	if err != nil {
 		conn.Close()
+		c.dropIdle(address) // likely as stale as this one
 		if ctx.Err() != nil {
 			return Response{}, ctx.Err()
 		}
@@ -273,6 +279,16 @@ func (c *Client) put(address string, conn net.Conn) {
 		return
 	}
 	c.idle[address] = append(c.idle[address], conn)
+}
+
+func (c *Client) dropIdle(address string) {
+	c.mu.Lock()
+	idle := c.idle[address]
+	delete(c.idle, address)
+	c.mu.Unlock()
+	for _, conn := range idle {
+		conn.Close()
+	}
 }
 
 // Close closes the idle connections.

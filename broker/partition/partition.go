@@ -24,6 +24,10 @@ var (
 	ErrNotLeader = errors.New("broker: not the partition leader")
 	ErrQueueFull = errors.New("broker: partition queue full")
 	ErrClosed    = errors.New("broker: partition closed")
+	// ErrLeadershipLost: the command was appended but leadership moved
+	// before it committed; it may still commit under the next leader, and
+	// nobody can tell (raft api.go). Do not retry blindly.
+	ErrLeadershipLost = errors.New("broker: leadership lost; the command may or may not be applied")
 )
 
 // Partition is one replica of a partition: its raft group, its FSM, and on
@@ -236,14 +240,13 @@ func (p *Partition) appendEntry(batch []record.Record) {
 	}()
 }
 
-// applyError maps raft's failures to the broker's sentinels.
+// applyError maps raft's failures to the partition's sentinels.
 func applyError(err error) error {
 	switch {
-	case errors.Is(err, raft.ErrNotLeader), errors.Is(err, raft.ErrLeadershipLost),
-		errors.Is(err, raft.ErrLeadershipTransferInProgress):
-		// ErrLeadershipLost: the entry may still commit under the next
-		// leader; the caller cannot know (raft api.go).
+	case errors.Is(err, raft.ErrNotLeader), errors.Is(err, raft.ErrLeadershipTransferInProgress):
 		return fmt.Errorf("%w: %v", ErrNotLeader, err)
+	case errors.Is(err, raft.ErrLeadershipLost):
+		return ErrLeadershipLost
 	case errors.Is(err, raft.ErrRaftShutdown):
 		return ErrClosed
 	}
@@ -339,7 +342,14 @@ func (p *Partition) Records() *recordlog.Log { return p.fsm.log }
 // WatchJobs returns a channel that receives a value when jobs of jobType may
 // have become activatable, and a function that ends the watch.
 func (p *Partition) WatchJobs(jobType string) (<-chan struct{}, func()) {
-	return p.watchers.add(jobType)
+	ch := make(chan struct{}, 1)
+	return ch, p.watchers.add(jobType, ch)
+}
+
+// WatchJobsOn is WatchJobs with the caller's channel, so one channel can
+// watch several partitions. ch must have a buffer; sends never block.
+func (p *Partition) WatchJobsOn(jobType string, ch chan struct{}) (stop func()) {
+	return p.watchers.add(jobType, ch)
 }
 
 // Metrics returns the partition's prometheus collectors.

@@ -12,8 +12,8 @@ type watchers struct {
 
 func newWatchers() *watchers { return &watchers{m: make(map[string]map[int]chan struct{})} }
 
-func (w *watchers) add(jobType string) (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
+// add registers ch (buffered, capacity one) for jobType.
+func (w *watchers) add(jobType string, ch chan struct{}) func() {
 	w.mu.Lock()
 	id := w.next
 	w.next++
@@ -23,7 +23,7 @@ func (w *watchers) add(jobType string) (<-chan struct{}, func()) {
 	w.m[jobType][id] = ch
 	w.mu.Unlock()
 	var once sync.Once
-	return ch, func() {
+	return func() {
 		once.Do(func() {
 			w.mu.Lock()
 			delete(w.m[jobType], id)

@@ -1,0 +1,31 @@
+// Package broker runs Shoal's partitions on a node and joins nodes into a
+// cluster. Node implements Cluster (api.go), which is all the gateway sees.
+//
+// A node keeps one pebble database (package storage) with the raft log
+// (raftstore), the state and the record log (recordlog) of every partition
+// replica it hosts (partition), and one internal TCP port (cluster) for all
+// raft groups and for requests between nodes.
+//
+//	gateway ── Submit(partition, command) ──► Node
+//	                                           │ local replica leads?
+//	                     yes ◄─────────────────┴──────────────► no
+//	                      │                                      │ forward over the
+//	                      ▼                                      │ internal port to the
+//	             partition.Submit                                │ leader (cluster.Client)
+//	  queue ─► raft entry ─► quorum ─► FSM: engine.Process       ▼
+//	  ─► pebble batch (state, records, applied index), Sync    leader node's Node.serve
+//	  ─► pending[requestID] answered ─► Submit returns          └─► partition.Submit
+//
+// Partitions are placed round-robin (cluster.Members); the first member of a
+// partition bootstraps its raft group when it has no raft state. While a
+// partition elects a leader, Submit retries for a while (nothing was written
+// yet); a command appended by a leader that then lost leadership is answered
+// with ErrNoLeader, because it may or may not commit (hashicorp/raft cannot
+// tell), and is not retried.
+//
+// Every node knows the whole topology: its own replicas live, its peers' as
+// they answered a poll over the internal port at most a second ago.
+//
+// Not yet here (see the issue): command distribution between partitions
+// (deployments reach partition 1 only), exporters, record log trimming.
+package broker
