@@ -11,13 +11,18 @@ import (
 // written in the order they are added.
 type Model struct {
 	id    string
+	flow  string // prefix of generated flow ids
 	body  []string
 	flows []string
 	n     int
 }
 
 // Process starts a model of an executable process.
-func Process(id string) *Model { return &Model{id: id} }
+func Process(id string) *Model { return &Model{id: id, flow: "flow"} }
+
+// Scope starts the content of a subprocess (see SubProcess); its generated
+// flow ids start with id.
+func Scope(id string) *Model { return &Model{id: id, flow: id + "-flow"} }
 
 // Element adds any flow element: tag is the BPMN element name without
 // prefix ("serviceTask"), attrs extra attributes (`default="f3"`), inner
@@ -71,7 +76,7 @@ func (m *Model) Gateway(kind, id, defaultFlow string) *Model {
 }
 
 // SubProcess adds an embedded subprocess built by inner (whose Process id
-// is ignored).
+// is ignored); build it with Scope.
 func (m *Model) SubProcess(id string, inner *Model, ext ...string) *Model {
 	content := strings.Join(inner.body, "\n") + "\n" + strings.Join(inner.flows, "\n")
 	if len(ext) > 0 {
@@ -83,7 +88,7 @@ func (m *Model) SubProcess(id string, inner *Model, ext ...string) *Model {
 // Flow adds a sequence flow with a generated id.
 func (m *Model) Flow(from, to string) *Model {
 	m.n++
-	return m.FlowID(fmt.Sprintf("flow%d", m.n), from, to, "")
+	return m.FlowID(fmt.Sprintf("%s%d", m.flow, m.n), from, to, "")
 }
 
 // FlowIf adds a sequence flow with an id and a condition ("=x > 1"; ""
