@@ -30,6 +30,7 @@ type Cluster struct {
 	parts     int32
 	counter   int64
 	jobs      map[int64]*job
+	ready     map[int32][]int64 // per partition, activatable job keys in order (may hold stale keys)
 	handlers  map[string]Handler
 	watchers  map[string]map[chan struct{}]struct{}
 	submitted []record.Record
@@ -43,6 +44,7 @@ func New(partitions int32) *Cluster {
 	return &Cluster{
 		parts:    partitions,
 		jobs:     make(map[int64]*job),
+		ready:    make(map[int32][]int64),
 		handlers: make(map[string]Handler),
 		watchers: make(map[string]map[chan struct{}]struct{}),
 	}
@@ -82,6 +84,7 @@ func (c *Cluster) AddJob(partition int32, typ string, vars map[string]any) int64
 		ProcessInstanceKey: record.NewKey(partition, 2), ElementInstanceKey: record.NewKey(partition, 3),
 		CustomHeaders: map[string]string{}, TenantID: record.DefaultTenant,
 	}}
+	c.ready[partition] = append(c.ready[partition], key)
 	c.mu.Unlock()
 	c.notify(typ)
 	return key
@@ -142,11 +145,19 @@ func (c *Cluster) activate(partition int32, cmd record.Record) (record.Record, e
 	defer c.mu.Unlock()
 	out := &record.JobBatchRecord{Type: req.Type, Worker: req.Worker, Timeout: req.Timeout}
 	now := time.Now().UnixMilli()
-	for key, j := range c.jobs {
+	queue := c.ready[partition]
+	var keep []int64
+	for i, key := range queue {
 		if int32(len(out.Jobs)) >= req.MaxJobsToActivate {
+			keep = append(keep, queue[i:]...)
 			break
 		}
-		if j.partition != partition || j.activated || j.rec.Type != req.Type {
+		j, ok := c.jobs[key]
+		if !ok || j.activated {
+			continue // stale: done or already activated
+		}
+		if j.rec.Type != req.Type {
+			keep = append(keep, key)
 			continue
 		}
 		j.activated = true
@@ -154,6 +165,7 @@ func (c *Cluster) activate(partition int32, cmd record.Record) (record.Record, e
 		out.JobKeys = append(out.JobKeys, key)
 		out.Jobs = append(out.Jobs, j.rec)
 	}
+	c.ready[partition] = keep
 	return Answer(cmd, record.Event, record.Activated, out), nil
 }
 
@@ -172,6 +184,7 @@ func (c *Cluster) jobCommand(cmd record.Record) (record.Record, error) {
 	case record.Fail:
 		j.activated = false
 		j.rec.Retries = cmd.Value.(*record.JobRecord).Retries
+		c.ready[j.partition] = append(c.ready[j.partition], cmd.Key)
 		notify = true
 	case record.Yield:
 		if !j.activated {
@@ -179,6 +192,7 @@ func (c *Cluster) jobCommand(cmd record.Record) (record.Record, error) {
 			return Reject(cmd, record.InvalidState, "Expected job to be activated"), nil
 		}
 		j.activated = false
+		c.ready[j.partition] = append(c.ready[j.partition], cmd.Key)
 		notify = true
 	case record.UpdateRetries:
 		j.rec.Retries = cmd.Value.(*record.JobRecord).Retries
