@@ -269,3 +269,27 @@ func TestBPMNCompilerReturnsExpr(t *testing.T) {
 		t.Error("CompileExpression accepted a broken expression")
 	}
 }
+
+func TestLongExpressionsCompile(t *testing.T) {
+	items := strings.Repeat("1, ", 5000) + "1"
+	got, err := mustCompile(t, "count(["+items+"])").Eval(nil)
+	if err != nil || got != int64(5001) {
+		t.Errorf("count of 5001 items = %v, %v", got, err)
+	}
+	_, err = Compile(strings.Repeat("1+", MaxSourceLen))
+	var se *SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "too long") {
+		t.Errorf("over-long expression: %v, want 'too long'", err)
+	}
+}
+
+func TestDeepNestingIsASyntaxErrorNotACrash(t *testing.T) {
+	_, err := Compile(strings.Repeat("(", 1000) + "1" + strings.Repeat(")", 1000))
+	var se *SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "nested too deeply") {
+		t.Errorf("deep nesting: %v", err)
+	}
+	if _, err := Compile(strings.Repeat("(", 50) + "1" + strings.Repeat(")", 50)); err != nil {
+		t.Errorf("50 levels: %v", err)
+	}
+}

@@ -13,7 +13,7 @@ type builtin struct {
 	min    int      // required arguments
 	max    int      // -1: variadic
 	nullOK bool     // handles null arguments itself; otherwise a null argument gives null
-	env    bool     // gets the evaluation's *evalEnv as its first argument
+	env    bool     // gets the evaluation's Vars (expr's $env) as its first argument
 	fn     func(args []any) (any, error)
 }
 

@@ -17,6 +17,17 @@ var contextFuncs = []*builtin{
 var conversionFuncs = []*builtin{
 	fn("string", []string{"from"}, 1, func(a []any) (any, error) { return toString(a[0]), nil }),
 	fn("number", []string{"from"}, 1, toNumber),
+	// Camunda extensions: is defined(x) is false for null and for a missing
+	// variable or path; get or else(x, default) replaces null.
+	{name: "is defined", params: []string{"value"}, min: 1, max: 1, nullOK: true, fn: func(a []any) (any, error) {
+		return a[0] != nil, nil
+	}},
+	{name: "get or else", params: []string{"value", "default"}, min: 2, max: 2, nullOK: true, fn: func(a []any) (any, error) {
+		if a[0] == nil {
+			return a[1], nil
+		}
+		return a[0], nil
+	}},
 	{name: "not", params: []string{"negand"}, min: 1, max: 1, nullOK: true, fn: func(a []any) (any, error) {
 		if b, ok := a[0].(bool); ok {
 			return !b, nil

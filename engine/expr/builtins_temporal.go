@@ -41,11 +41,11 @@ var temporalFuncs = []*builtin{
 }
 
 func clock(env any) (time.Time, error) {
-	e := env.(*evalEnv)
-	if !e.hasNow {
+	c, ok := env.(Clock)
+	if !ok {
 		return time.Time{}, fmt.Errorf("no clock was given for this evaluation (the caller must use expr.At)")
 	}
-	return e.now, nil
+	return c.Now(), nil
 }
 
 func dateFn(a []any) (any, error) {

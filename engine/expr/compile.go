@@ -23,11 +23,17 @@ type Expr struct {
 	vars   []string
 }
 
+// MaxSourceLen bounds the length of an expression, in bytes.
+const MaxSourceLen = 64 << 10
+
 // Compile parses a FEEL expression and compiles it. A leading "=" (as BPMN
 // attributes write expressions) is accepted and ignored; error columns
 // count it. Parse errors are *SyntaxError; constructs Shoal does not
 // implement are *NotSupportedError (errors.Is(err, ErrNotSupported)).
 func Compile(source string) (*Expr, error) {
+	if len(source) > MaxSourceLen {
+		return nil, &SyntaxError{Column: 1, Msg: fmt.Sprintf("expression too long (%d bytes, at most %d)", len(source), MaxSourceLen)}
+	}
 	src := source
 	if i := strings.IndexFunc(src, func(r rune) bool { return r != ' ' && r != '\t' && r != '\n' && r != '\r' }); i >= 0 && src[i] == '=' {
 		src = src[:i] + " " + src[i+1:] // keep columns as in the source
@@ -45,7 +51,8 @@ func Compile(source string) (*Expr, error) {
 		e.vars = append(e.vars, v)
 	}
 	sort.Strings(e.vars)
-	e.prog, err = expr.Compile(e.code, useFunctions, expr.Patch(constPatcher(g.consts)))
+	// expr's node budget would reject long generated code; MaxSourceLen bounds it instead
+	e.prog, err = expr.Compile(e.code, useFunctions, expr.MaxNodes(0), expr.Patch(constPatcher(g.consts)))
 	if err != nil {
 		// the generated code is ours: failing to compile it is a bug
 		return nil, fmt.Errorf("expr: internal error compiling %q: %v", e.source, err)

@@ -56,15 +56,15 @@ func (c clocked) Get(name string) (any, bool) {
 // (Date, Time, DateTime, Duration, YearsMonths) that marshals to its ISO
 // string. A run-time failure is an *EvalError.
 func (e *Expr) Eval(vars Vars) (out any, err error) {
-	env := &evalEnv{vars: vars}
-	if c, ok := vars.(Clock); ok {
-		env.now, env.hasNow = c.Now(), true
-	}
 	defer func() {
 		if r := recover(); r != nil { // vm.Run recovers; this is the last line of defence
 			out, err = nil, &EvalError{Expr: e.source, Msg: fmt.Sprint("internal error: ", r)}
 		}
 	}()
+	var env any // a nil Vars must be a nil $env, not a typed nil
+	if vars != nil {
+		env = vars
+	}
 	v, err := vm.Run(e.prog, env)
 	if err != nil {
 		return nil, e.runtimeError(err)

@@ -1,16 +1,8 @@
 package expr
 
-import (
-	"time"
-)
-
-// evalEnv is expr's environment ($env) for one evaluation: where variables
-// and the clock come from.
-type evalEnv struct {
-	vars   Vars
-	now    time.Time
-	hasNow bool
-}
+// expr's environment ($env) for one evaluation is the Vars value itself
+// (nil when there are none): boxing it again in a struct would cost an
+// allocation per evaluation. now() finds the clock by asking it for Clock.
 
 // rtFunc is the shape of every function the generated code calls.
 type rtFunc = func(args ...any) (any, error)
@@ -59,11 +51,11 @@ func atOf(v any) int {
 
 // rtVar(env, name): a variable; missing is null.
 func rtVar(a ...any) (any, error) {
-	env := a[0].(*evalEnv)
-	if env.vars == nil {
+	vars, ok := a[0].(Vars)
+	if !ok {
 		return nil, nil
 	}
-	v, _ := env.vars.Get(a[1].(string))
+	v, _ := vars.Get(a[1].(string))
 	return v, nil
 }
 

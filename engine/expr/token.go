@@ -186,6 +186,17 @@ func lexEscape(src string, j int, b *strings.Builder) (int, error) {
 		b.WriteByte('\r')
 	case 't':
 		b.WriteByte('\t')
+	case 'U': // \U101EF: up to six hex digits
+		k := j + 2
+		for k < len(src) && k < j+8 && strings.IndexByte("0123456789abcdefABCDEF", src[k]) >= 0 {
+			k++
+		}
+		n, err := strconv.ParseUint(src[j+2:k], 16, 32)
+		if err != nil || n > unicode.MaxRune {
+			return 0, syntaxErr(src, j, "invalid \\U escape")
+		}
+		b.WriteRune(rune(n))
+		return k, nil
 	case 'u':
 		if j+6 > len(src) {
 			return 0, syntaxErr(src, j, "invalid \\u escape")
