@@ -53,7 +53,7 @@ func (b *builder) event(n *Node, el *Element) {
 	switch n.Event {
 	case EventMessage:
 		if b.throws(n) {
-			b.needJob(n, "message throw event")
+			b.messageThrow(n, ed.MessageRef, ed.Extensions.PublishMessage)
 		} else {
 			n.Message = b.message(n, ed.MessageRef)
 		}
@@ -100,6 +100,13 @@ func (b *builder) eventAllowed(n *Node) bool {
 	where := n.Tag
 	if n.Kind == KindStartEvent && n.Scope.Kind == KindEventSubProcess {
 		allowed, where = eventSubProcessStarts, "start event of an event subprocess"
+		if n.Event == EventCompensation {
+			if n.Scope.Scope.Kind == KindProcess {
+				b.c.nodeErrorf(n, "a compensation event subprocess is not allowed on the process level")
+				return false
+			}
+			return true
+		}
 	} else if n.Kind == KindStartEvent && n.Scope.Kind != KindProcess {
 		allowed, where = []EventKind{EventNone}, "start event of an embedded subprocess"
 	}
@@ -163,6 +170,42 @@ func (b *builder) lookupMessage(n *Node, ref string) *Message {
 	}
 	b.c.nodeErrorf(n, "messageRef %q is not a message of this file", ref)
 	return nil
+}
+
+// messageThrow checks a send task or message throw event: a job worker
+// does it (zeebe:taskDefinition), or it publishes its message itself
+// (zeebe:publishMessage on a message with a name); one of the two.
+func (b *builder) messageThrow(n *Node, ref string, pm *PublishMessage) {
+	switch {
+	case pm != nil && n.TaskDefinition != nil:
+		b.c.nodeErrorf(n, "has both zeebe:taskDefinition and zeebe:publishMessage; use one")
+	case pm == nil:
+		if n.TaskDefinition == nil || n.TaskDefinition.Type.IsZero() {
+			b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type) or message to publish (zeebe:publishMessage)")
+			return
+		}
+		b.checkRetries(n, n.TaskDefinition.Retries)
+	case ref == "":
+		b.c.nodeErrorf(n, "zeebe:publishMessage without a message (messageRef)")
+	default:
+		m := b.lookupMessage(n, ref)
+		if m == nil {
+			return
+		}
+		if m.Name.IsZero() {
+			b.c.nodeErrorf(n, "message %q has no name", m.ID)
+		}
+		if pm.CorrelationKey.IsZero() {
+			b.c.nodeErrorf(n, "no correlation key (zeebe:publishMessage correlationKey)")
+		}
+		if ttl := pm.TimeToLive; !ttl.IsZero() && !ttl.IsExpr {
+			if _, err := ParseTimeDuration(ttl.Raw); err != nil {
+				b.c.nodeErrorf(n, "invalid zeebe:publishMessage timeToLive: %v", err)
+			}
+		}
+		n.PublishMessage = &MessagePublication{MessageID: m.ID, Name: m.Name,
+			CorrelationKey: pm.CorrelationKey, TimeToLive: pm.TimeToLive, UniqueID: pm.MessageID}
+	}
 }
 
 // errorEvent resolves an error event. Catch events without errorRef catch

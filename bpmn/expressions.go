@@ -64,6 +64,12 @@ func (n *Node) expressions() []exprRef {
 		add("message name", &m.Name)
 		add("correlation key", &m.CorrelationKey)
 	}
+	if p := n.PublishMessage; p != nil {
+		add("message name", &p.Name)
+		add("zeebe:publishMessage correlationKey", &p.CorrelationKey)
+		add("zeebe:publishMessage timeToLive", &p.TimeToLive)
+		add("zeebe:publishMessage messageId", &p.UniqueID)
+	}
 	if e := n.Error; e != nil {
 		add("errorCode", &e.Code)
 	}

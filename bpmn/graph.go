@@ -116,14 +116,17 @@ type Node struct {
 	AdHoc         *AdHocSubProcess
 
 	// Event definitions; at most one is set, matching Event.
-	Timer        *Timer
-	Message      *MessageEvent
-	Error        *ErrorEvent
-	Escalation   *EscalationEvent
-	Signal       *SignalEvent
-	Link         *LinkEvent
-	Condition    *Expression // conditional events
-	Compensation *CompensationEvent
+	Timer   *Timer
+	Message *MessageEvent
+	// PublishMessage is set for send tasks and message throw events that
+	// publish their message (zeebe:publishMessage) rather than create a job.
+	PublishMessage *MessagePublication
+	Error          *ErrorEvent
+	Escalation     *EscalationEvent
+	Signal         *SignalEvent
+	Link           *LinkEvent
+	Condition      *Expression // conditional events
+	Compensation   *CompensationEvent
 }
 
 // Flow is one sequence flow.
@@ -160,6 +163,17 @@ type MessageEvent struct {
 	MessageID      string
 	Name           Expression
 	CorrelationKey Expression
+}
+
+// MessagePublication is a message a send task or throw event publishes
+// itself: the resolved message's name and zeebe:publishMessage's fields.
+type MessagePublication struct {
+	MessageID      string // id of the bpmn:message element
+	Name           Expression
+	CorrelationKey Expression
+	TimeToLive     Expression
+	// UniqueID is zeebe:publishMessage messageId (Zeebe's message id).
+	UniqueID Expression
 }
 
 // ErrorEvent is an error event definition. For catch events an empty

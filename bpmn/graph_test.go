@@ -254,3 +254,28 @@ func TestGraphIsIndependentOfModel(t *testing.T) {
 		t.Error("second compile without a compiler sees the first one's programs")
 	}
 }
+
+func TestPublishMessageInsteadOfJob(t *testing.T) {
+	g := only(t, compileFile(t, "publish-message.bpmn"))
+	send := node(t, g, "announce")
+	if send.TaskDefinition != nil || send.PublishMessage == nil {
+		t.Fatalf("send task: job %+v, publication %+v", send.TaskDefinition, send.PublishMessage)
+	}
+	equal(t, "message", send.PublishMessage.Name.Raw, "order-shipped")
+	equal(t, "correlation key", send.PublishMessage.CorrelationKey.Source, "orderId")
+	equal(t, "ttl", send.PublishMessage.TimeToLive.Raw, "PT1H")
+	equal(t, "message id", send.PublishMessage.UniqueID.IsExpr, true)
+	throw := node(t, g, "tell_billing")
+	equal(t, "throw message", throw.PublishMessage.MessageID, "Message_bill")
+	equal(t, "name expression", throw.PublishMessage.Name.IsExpr, true)
+}
+
+func TestCompensationEventSubprocessInsideSubprocess(t *testing.T) {
+	g := only(t, compileFile(t, "compensation-event-subprocess.bpmn"))
+	trip := node(t, g, "trip")
+	equalStrings(t, "event subprocesses", ids(trip.EventSubProcesses), []string{"on_compensate"})
+	equal(t, "start", node(t, g, "on_compensate").StartEvent.Event, EventCompensation)
+	equal(t, "inner handler", node(t, g, "undo_flight").CompensationHandler, node(t, g, "cancel_flight"))
+	equal(t, "outer handler", node(t, g, "undo_trip").CompensationHandler, node(t, g, "refund"))
+	equal(t, "activity", node(t, g, "compensate_trip").Compensation.Activity, trip)
+}

@@ -158,6 +158,9 @@ type EventDefinition struct {
 	// Compensation events.
 	ActivityRef       string
 	WaitForCompletion bool
+	// Extensions of the definition itself (zeebe:publishMessage on a
+	// message throw event).
+	Extensions Extensions
 }
 
 // LoopCharacteristics is <bpmn:multiInstanceLoopCharacteristics> with its

@@ -243,6 +243,7 @@ func (rd *reader) eventDefinition(e *etree.Element) *EventDefinition {
 		EscalationRef: attr(e, "escalationRef"), SignalRef: attr(e, "signalRef"),
 		LinkName: attr(e, "name"), ActivityRef: attr(e, "activityRef"),
 		WaitForCompletion: boolAttr(e, "waitForCompletion", true),
+		Extensions:        rd.extensions(e),
 	}
 	for _, c := range bpmnChildren(e) {
 		x := NewExpression(c.Text())

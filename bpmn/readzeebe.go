@@ -94,6 +94,12 @@ func (rd *reader) zeebe(x *Extensions, c *etree.Element) bool {
 				EventType: attr(l, "eventType"), Type: NewExpression(attr(l, "type")), Retries: NewExpression(retries),
 			})
 		}
+	case "publishMessage":
+		x.PublishMessage = &PublishMessage{
+			CorrelationKey: NewExpression(attr(c, "correlationKey")),
+			TimeToLive:     NewExpression(attr(c, "timeToLive")),
+			MessageID:      NewExpression(attr(c, "messageId")),
+		}
 	case "versionTag":
 		x.VersionTag = attr(c, "value")
 	case "adHoc":

@@ -42,6 +42,13 @@ func (b *builder) validateFlows(n *Node) {
 	if n.Default != nil && n.Default.Source == n && !n.Kind.IsGateway() && !n.Kind.IsActivity() {
 		b.c.nodeErrorf(n, "only gateways and activities have a default flow")
 	}
+	if n.Kind != KindExclusiveGateway && n.Kind != KindInclusiveGateway && n.Kind != KindEventBasedGateway {
+		for _, f := range n.Outgoing {
+			if f.Condition != nil {
+				b.c.nodeErrorf(n, "outgoing sequence flow %q has a condition; conditions are supported only after exclusive or inclusive gateways", f.ID)
+			}
+		}
+	}
 	switch n.Kind {
 	case KindStartEvent:
 		if len(n.Incoming) > 0 {
@@ -55,8 +62,19 @@ func (b *builder) validateFlows(n *Node) {
 		if len(n.Incoming) > 0 {
 			b.c.nodeErrorf(n, "boundary event has an incoming sequence flow")
 		}
-		if len(n.Outgoing) == 0 && n.Event != EventCompensation {
+		switch {
+		case n.Event == EventCompensation && n.CompensationHandler == nil:
+			b.c.nodeErrorf(n, "compensation boundary event has no association to a compensation handler")
+		case n.Event == EventCompensation && len(n.Outgoing) > 0:
+			b.c.nodeErrorf(n, "compensation boundary event has outgoing sequence flows; its handler is linked by an association")
+		case n.Event != EventCompensation && len(n.Outgoing) == 0:
 			b.c.nodeErrorf(n, "boundary event has no outgoing sequence flow")
+		}
+		for _, l := range n.ExecutionListeners {
+			if l.EventType == "start" {
+				b.c.nodeErrorf(n, "execution listeners of type start are not supported on boundary events")
+				break
+			}
 		}
 	case KindEventSubProcess:
 		if len(n.Incoming)+len(n.Outgoing) > 0 {
@@ -113,14 +131,35 @@ func (b *builder) validateScope(n *Node) {
 			b.c.nodeErrorf(n, "ad-hoc subprocess must not contain start events")
 		}
 	}
-	messageNames := map[string]string{}
-	for _, s := range n.StartEvents {
-		if s.Message == nil || s.Message.Name.IsExpr || n.Kind != KindProcess {
+	if n.Kind == KindProcess {
+		b.uniqueStartNames(n)
+	}
+}
+
+// uniqueStartNames reports message or signal start events of the process
+// that listen to the same static name: one message could start the process
+// twice.
+func (b *builder) uniqueStartNames(p *Node) {
+	names := map[string]string{}
+	for _, s := range p.StartEvents {
+		var kind string
+		var name Expression
+		switch {
+		case s.Message != nil:
+			kind, name = "message", s.Message.Name
+		case s.Signal != nil:
+			kind, name = "signal", s.Signal.Name
+		default:
 			continue
 		}
-		if other, dup := messageNames[s.Message.Name.Raw]; dup {
-			b.c.nodeErrorf(s, "message start event with the same message name %q as %q", s.Message.Name.Raw, other)
+		if name.IsExpr || name.IsZero() {
+			continue
 		}
-		messageNames[s.Message.Name.Raw] = s.ID
+		key := kind + "\x00" + name.Raw
+		if other, dup := names[key]; dup {
+			b.c.nodeErrorf(s, "%s start event with the same %s name %q as %q", kind, kind, name.Raw, other)
+			continue
+		}
+		names[key] = s.ID
 	}
 }

@@ -21,12 +21,17 @@ func (b *builder) validate(n *Node) {
 // ZeebeTaskDefinitionValidator and friends).
 func (b *builder) validateTask(n *Node) {
 	el := b.el[n]
-	if el != nil && el.StandardLoop {
+	if el == nil {
+		return // the process itself
+	}
+	if el.StandardLoop {
 		b.c.nodeErrorf(n, "standard loops are not supported (standardLoopCharacteristics); use multi-instance")
 	}
 	switch n.Kind {
-	case KindServiceTask, KindSendTask:
-		b.needJob(n, "")
+	case KindServiceTask:
+		b.needJob(n)
+	case KindSendTask:
+		b.messageThrow(n, el.MessageRef, el.Extensions.PublishMessage)
 	case KindScriptTask:
 		switch {
 		case n.Script != nil:
@@ -37,7 +42,7 @@ func (b *builder) validateTask(n *Node) {
 				b.c.nodeErrorf(n, "no result variable (zeebe:script resultVariable)")
 			}
 		case n.TaskDefinition != nil:
-			b.needJob(n, "")
+			b.needJob(n)
 		default:
 			b.c.nodeErrorf(n, "no script (zeebe:script expression) or job type (zeebe:taskDefinition type)")
 		}
@@ -51,7 +56,7 @@ func (b *builder) validateTask(n *Node) {
 				b.c.nodeErrorf(n, "no result variable (zeebe:calledDecision resultVariable)")
 			}
 		case n.TaskDefinition != nil:
-			b.needJob(n, "")
+			b.needJob(n)
 		default:
 			b.c.nodeErrorf(n, "no called decision (zeebe:calledDecision decisionId) or job type (zeebe:taskDefinition type)")
 		}
@@ -71,15 +76,10 @@ func (b *builder) validateTask(n *Node) {
 	}
 }
 
-// needJob checks that a job-based element has a job type. what names the
-// element when its tag alone would mislead ("message throw event").
-func (b *builder) needJob(n *Node, what string) {
+// needJob checks that a job-based element has a job type.
+func (b *builder) needJob(n *Node) {
 	if n.TaskDefinition == nil || n.TaskDefinition.Type.IsZero() {
-		if what != "" {
-			b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type); a %s is done by a job worker", what)
-		} else {
-			b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type)")
-		}
+		b.c.nodeErrorf(n, "no job type (zeebe:taskDefinition type)")
 		return
 	}
 	b.checkRetries(n, n.TaskDefinition.Retries)

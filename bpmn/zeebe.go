@@ -19,6 +19,7 @@ type Extensions struct {
 	Properties         []Property
 	ExecutionListeners []ExecutionListener
 	AdHoc              *AdHoc
+	PublishMessage     *PublishMessage
 	VersionTag         string
 	// Unknown holds extension elements Shoal does not understand, from any
 	// namespace. They are kept (for round trips and tools) and ignored, as
@@ -106,6 +107,14 @@ type ExecutionListener struct {
 	EventType string // "start" or "end"
 	Type      Expression
 	Retries   Expression
+}
+
+// PublishMessage is zeebe:publishMessage: a send task or message throw
+// event that publishes its message itself instead of creating a job.
+type PublishMessage struct {
+	CorrelationKey Expression
+	TimeToLive     Expression // ISO 8601 duration, empty = not buffered
+	MessageID      Expression
 }
 
 // AdHoc is zeebe:adHoc of an ad-hoc subprocess.
