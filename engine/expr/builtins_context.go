@@ -28,6 +28,16 @@ var conversionFuncs = []*builtin{
 		}
 		return a[0], nil
 	}},
+	// assert(value, condition[, cause]) gives value, or fails with cause.
+	{name: "assert", params: []string{"value", "condition", "cause"}, min: 2, max: 3, nullOK: true, fn: func(a []any) (any, error) {
+		if a[1] == true {
+			return a[0], nil
+		}
+		if len(a) > 2 && a[2] != nil {
+			return nil, fmt.Errorf("%s", toString(a[2]))
+		}
+		return nil, fmt.Errorf("the condition is %s", show(a[1]))
+	}},
 	{name: "not", params: []string{"negand"}, min: 1, max: 1, nullOK: true, fn: func(a []any) (any, error) {
 		if b, ok := a[0].(bool); ok {
 			return !b, nil
