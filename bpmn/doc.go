@@ -4,8 +4,12 @@
 //
 // The flow is two steps:
 //
-//	defs, err := bpmn.Parse(r)                  // XML -> *Definitions (model.go)
-//	dep, err := bpmn.Compile(defs, bpmn.Options{}) // -> one *Graph per process (graph.go)
+//	defs, err := bpmn.Parse(r)                     // XML -> *Definitions (model.go)
+//	dep, err := bpmn.Compile(defs, bpmn.Options{}) // -> *Deployment: one *Graph per executable process (graph.go)
+//
+// Compile returns a Deployment rather than a single Graph (as STYLE.md
+// sketched) because one file may hold several executable processes, as in
+// a collaboration of two pools; Zeebe deploys each of them.
 //
 // Parse fails only when the input is not a BPMN document it can read: not
 // XML, truncated, too large, too deep, or with a DOCTYPE. Its error is
@@ -25,8 +29,18 @@
 // order. The same pass enforces the size, depth and DOCTYPE limits before
 // etree builds a tree.
 //
+// Limits: a resource is at most MaxResourceSize (4 MiB) and elements nest at
+// most MaxDepth (256) deep; a DOCTYPE is refused, so no entity is ever
+// expanded. Each limit fails with an error that says so.
+//
 // Expressions ("=order.total > 100") stay text unless Options.Expressions is
 // set; then Compile compiles each one and reports failures on the element.
 // The package imports nothing else of Shoal's; engine/expr implements
-// ExprCompiler.
+// ExprCompiler. Timer values are checked with ParseTimeDate,
+// ParseTimeDuration and ParseTimeCycle, which the engine uses too.
+//
+// Files: parse.go (limits, positions), read.go and readzeebe.go (etree ->
+// model), compile.go and configure.go (model -> graph), events.go and
+// timer.go (event definitions), validate_tasks.go and validate_flows.go (the
+// remaining rule families), expressions.go (expression compilation).
 package bpmn
