@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/shoalbpm/shoal/engine/applier"
@@ -101,6 +102,9 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 		return Result{}, err
 	}
 	for _, cmd := range cmds {
+		if cmd.Value != nil && (reflect.ValueOf(cmd.Value).IsNil() || cmd.Value.ValueType() != cmd.ValueType) {
+			cmd.Value = nil // logged without it: a record's value matches its type
+		}
 		c.Append(cmd)
 	}
 	for cmd := c.Next(); cmd != nil; cmd = c.Next() {
@@ -117,8 +121,8 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 }
 
 func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
-	if cmd.Value == nil || cmd.Value.ValueType() != cmd.ValueType {
-		return c.Reject(record.InvalidArgument, "Expected a value of type %s, but got %T", cmd.ValueType, cmd.Value)
+	if cmd.Value == nil {
+		return c.Reject(record.InvalidArgument, "Expected a value of type %s, but got none or a value of another type", cmd.ValueType)
 	}
 	p := e.router.Find(cmd.ValueType, cmd.Intent)
 	if p == nil {

@@ -228,7 +228,7 @@ func TestJobs_CommandsAreValidated(t *testing.T) {
 			"Expected to activate job batch with timeout to be greater than zero, but it was '0'"},
 		{"batch without max", record.InvalidArgument, record.JobBatch, record.Activate, -1, &record.JobBatchRecord{Type: "w", Timeout: 1},
 			"Expected to activate job batch with max jobs to activate to be greater than zero, but it was '0'"},
-		{"wrong value type", record.InvalidArgument, record.Job, record.Complete, key, &record.IncidentRecord{}, "Expected a value of type JOB, but got *record.IncidentRecord"},
+		{"wrong value type", record.InvalidArgument, record.Job, record.Complete, key, &record.IncidentRecord{}, "Expected a value of type JOB, but got none or a value of another type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := h.ExpectRejection(tc.rt, tc.vt, tc.intent, tc.key, tc.v)

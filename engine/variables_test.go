@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"math"
 	"testing"
 
 	. "github.com/shoalbpm/shoal/engine/enginetest"
@@ -134,4 +135,21 @@ func TestVariables_InputMappingFailureRaisesIOMappingIncidentAndRetries(t *testi
 	}
 	Golden(t, h.Records())
 	h.CheckReplay()
+}
+
+func TestVariables_DocumentsThatAreNotJSONAreRejected(t *testing.T) {
+	h := New(t)
+	h.Deploy("one.bpmn", oneTask())
+	bad := map[string]any{"x": math.NaN()}
+	h.ExpectRejection(record.InvalidArgument, record.ProcessInstanceCreation, record.Create, -1,
+		&record.ProcessInstanceCreationRecord{BpmnProcessID: "one", Variables: bad})
+	pik := h.CreateInstance("one", nil)
+	h.ExpectRejection(record.InvalidArgument, record.VariableDocument, record.Update, -1,
+		&record.VariableDocumentRecord{ScopeKey: pik, Variables: bad})
+	key := h.ActivateJobs("work", 1)[0].Key
+	h.ExpectRejection(record.InvalidArgument, record.Job, record.Complete, key, &record.JobRecord{Variables: bad})
+	h.CompleteJob(key, nil)
+	if !isCompleted(h, pik) {
+		t.Fatal("instance did not complete")
+	}
 }

@@ -241,3 +241,22 @@ func putPath(doc map[string]any, path string, v any) {
 	}
 	doc[parts[len(parts)-1]] = v
 }
+
+// CheckDocument reports a variables document whose values are not JSON
+// (NaN, infinities, Go values with no JSON form), so that processors can
+// reject the command before writing anything.
+func CheckDocument(doc map[string]any) error {
+	for _, name := range sortedKeys(doc) {
+		if name == "" {
+			return fmt.Errorf("a variable name is empty")
+		}
+		if _, err := toJSON(doc[name]); err != nil {
+			return fmt.Errorf("variable '%s': %v", name, err)
+		}
+	}
+	return nil
+}
+
+// InvalidDocument is the rejection text for a document CheckDocument
+// refused (Zeebe's wording).
+const InvalidDocument = "Expected document to be a root level object, but was invalid: %v"

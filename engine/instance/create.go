@@ -23,6 +23,9 @@ func create(c *proc.Context) error {
 	if !ok {
 		return c.Reject(record.InvalidArgument, "Expected a process instance creation record, but got %T", c.Cmd.Value)
 	}
+	if err := behavior.CheckDocument(cmd.Variables); err != nil {
+		return c.Reject(record.InvalidArgument, behavior.InvalidDocument, err)
+	}
 	key, err := findProcess(c, cmd)
 	if err != nil || key == 0 {
 		return err

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"github.com/shoalbpm/shoal/engine/behavior"
 	"github.com/shoalbpm/shoal/engine/proc"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/engine/state"
@@ -23,6 +24,9 @@ func Register(r *proc.Router) {
 // when there is none or it is not in one of the valid states. verb is the
 // command's name in the rejection ("complete", "fail", ...).
 func check(c *proc.Context, verb string, valid ...state.JobState) (*state.Job, error) {
+	if err := behavior.CheckDocument(command(c).Variables); err != nil {
+		return nil, c.Reject(record.InvalidArgument, behavior.InvalidDocument, err)
+	}
 	j, err := c.State.GetJob(c.Cmd.Key)
 	if err != nil {
 		return nil, err

@@ -115,15 +115,19 @@ func (c *Context) Next() *record.Record {
 }
 
 func (c *Context) derived(rt record.RecordType, key int64, intent record.Intent, v record.Value) record.Record {
-	return record.Record{
+	r := record.Record{
 		SourceRecordPosition: c.Cmd.Position,
 		Key:                  key,
 		Timestamp:            c.Cmd.Timestamp,
 		RecordType:           rt,
-		ValueType:            v.ValueType(),
+		ValueType:            c.Cmd.ValueType,
 		Intent:               intent,
 		Value:                v,
 	}
+	if v != nil {
+		r.ValueType = v.ValueType()
+	}
+	return r
 }
 
 // Event writes an event and applies it to the state. It returns the
@@ -161,8 +165,10 @@ func (c *Context) CommandFor(requestID uint64, key int64, intent record.Intent, 
 // Reject writes a rejection of the current command and answers its
 // request. It returns nil so that processors can `return c.Reject(...)`.
 func (c *Context) Reject(t record.RejectionType, format string, args ...any) error {
-	r := c.derived(record.CommandRejection, c.Cmd.Key, c.Cmd.Intent, c.Cmd.Value)
-	r.ValueType = c.Cmd.ValueType
+	r := c.derived(record.CommandRejection, c.Cmd.Key, c.Cmd.Intent, nil)
+	if c.Cmd.Value != nil && c.Cmd.Value.ValueType() == c.Cmd.ValueType {
+		r.Value = c.Cmd.Value
+	}
 	r.RejectionType = t
 	r.RejectionReason = fmt.Sprintf(format, args...)
 	i := c.append(r)

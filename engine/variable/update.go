@@ -22,6 +22,9 @@ func update(c *proc.Context) error {
 		return c.Reject(record.InvalidArgument, "Expected update semantics to be '%s' or '%s', but it was '%s'",
 			record.SemanticsLocal, record.SemanticsPropagate, doc.UpdateSemantics)
 	}
+	if err := behavior.CheckDocument(doc.Variables); err != nil {
+		return c.Reject(record.InvalidArgument, behavior.InvalidDocument, err)
+	}
 	ei, err := c.State.GetElementInstance(doc.ScopeKey)
 	if err != nil {
 		return err
