@@ -162,6 +162,9 @@ func (b *builder) scope(scope *Node, elems []*Element) {
 		switch {
 		case el.Kind == KindSequenceFlow:
 			f := &Flow{ID: el.ID, Name: el.Name, Line: el.Line, Column: el.Column}
+			if el.ID == "" {
+				b.c.errorf(el.Pos, el.Tag, "", "no id")
+			}
 			if el.Condition != nil && !el.Condition.IsZero() {
 				x := *el.Condition
 				f.Condition = &x

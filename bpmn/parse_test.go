@@ -157,3 +157,20 @@ func TestParseLongSingleLine(t *testing.T) {
 	prefix := len(`<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p">`)
 	equal(t, "last element", els[len(els)-1].Pos, Pos{1, prefix + 49999*len(`<bpmn:task id="t00000"/>`) + 1})
 }
+
+func TestConditionTextIncludesCDATA(t *testing.T) {
+	xml := `<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p" isExecutable="true">
+  <bpmn:sequenceFlow id="f" sourceRef="a" targetRef="b">
+    <bpmn:conditionExpression>
+      <![CDATA[=amount > 100]]>
+    </bpmn:conditionExpression>
+  </bpmn:sequenceFlow></bpmn:process></bpmn:definitions>`
+	defs, err := Parse(strings.NewReader(xml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := defs.Processes[0].Elements[0].Condition
+	if c == nil || !c.IsExpr || strings.TrimSpace(c.Source) != "amount > 100" {
+		t.Errorf("condition = %+v", c)
+	}
+}

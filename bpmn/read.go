@@ -219,10 +219,10 @@ func (rd *reader) element(e *etree.Element) *Element {
 		case c.Tag == "standardLoopCharacteristics":
 			el.StandardLoop = true
 		case c.Tag == "conditionExpression":
-			x := NewExpression(c.Text())
+			x := NewExpression(text(c))
 			el.Condition = &x
 		case c.Tag == "completionCondition":
-			x := NewExpression(c.Text())
+			x := NewExpression(text(c))
 			el.CompletionCondition = &x
 		}
 	}
@@ -246,7 +246,7 @@ func (rd *reader) eventDefinition(e *etree.Element) *EventDefinition {
 		Extensions:        rd.extensions(e),
 	}
 	for _, c := range bpmnChildren(e) {
-		x := NewExpression(c.Text())
+		x := NewExpression(text(c))
 		switch c.Tag {
 		case "timeDate":
 			ed.TimeDate = &x
@@ -264,7 +264,7 @@ func (rd *reader) eventDefinition(e *etree.Element) *EventDefinition {
 func (rd *reader) loop(e *etree.Element) *LoopCharacteristics {
 	lc := &LoopCharacteristics{IsSequential: boolAttr(e, "isSequential", false), Pos: rd.at(e)}
 	for _, c := range bpmnChildren(e) {
-		x := NewExpression(c.Text())
+		x := NewExpression(text(c))
 		switch c.Tag {
 		case "completionCondition":
 			lc.CompletionCondition = &x
@@ -274,4 +274,17 @@ func (rd *reader) loop(e *etree.Element) *LoopCharacteristics {
 	}
 	lc.Zeebe = rd.extensions(e).Loop
 	return lc
+}
+
+// text returns all character data directly inside e, CDATA sections
+// included. etree's Text returns only the first run, which for
+// "\n  <![CDATA[=x]]>\n" is the leading whitespace.
+func text(e *etree.Element) string {
+	var b strings.Builder
+	for _, t := range e.Child {
+		if cd, ok := t.(*etree.CharData); ok {
+			b.WriteString(cd.Data)
+		}
+	}
+	return b.String()
 }

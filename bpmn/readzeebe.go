@@ -137,7 +137,7 @@ func (rd *reader) userTask(x *Extensions, c *etree.Element) {
 // plain keeps an extension element as generic XML. Depth is bounded by
 // Parse's MaxDepth.
 func (rd *reader) plain(e *etree.Element) *XMLElement {
-	x := &XMLElement{Space: e.NamespaceURI(), Tag: e.Tag, Text: strings.TrimSpace(e.Text()), Pos: rd.at(e)}
+	x := &XMLElement{Space: e.NamespaceURI(), Tag: e.Tag, Text: strings.TrimSpace(text(e)), Pos: rd.at(e)}
 	for _, a := range e.Attr {
 		x.Attrs = append(x.Attrs, XMLAttr{Space: a.NamespaceURI(), Key: a.Key, Value: a.Value})
 	}

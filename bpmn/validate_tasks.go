@@ -34,6 +34,8 @@ func (b *builder) validateTask(n *Node) {
 		b.messageThrow(n, el.MessageRef, el.Extensions.PublishMessage)
 	case KindScriptTask:
 		switch {
+		case n.Script != nil && n.TaskDefinition != nil:
+			b.c.nodeErrorf(n, "has both zeebe:script and zeebe:taskDefinition; use one")
 		case n.Script != nil:
 			if n.Script.Expression.IsZero() {
 				b.c.nodeErrorf(n, "no script expression (zeebe:script expression)")
@@ -48,6 +50,8 @@ func (b *builder) validateTask(n *Node) {
 		}
 	case KindBusinessRuleTask:
 		switch {
+		case n.CalledDecision != nil && n.TaskDefinition != nil:
+			b.c.nodeErrorf(n, "has both zeebe:calledDecision and zeebe:taskDefinition; use one")
 		case n.CalledDecision != nil:
 			if n.CalledDecision.DecisionID.IsZero() {
 				b.c.nodeErrorf(n, "no decision id (zeebe:calledDecision decisionId)")
