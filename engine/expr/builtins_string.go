@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var stringFuncs = []*builtin{
@@ -115,10 +116,36 @@ func regex(pattern string, a []any, flagsAt int) (*regexp.Regexp, error) {
 	if flags != "" {
 		pattern = "(?" + flags + ")" + pattern
 	}
+	return compileRegex(pattern)
+}
+
+// regexCache keeps compiled patterns: expressions usually match against the
+// same few literal patterns, and compiling one costs microseconds. The
+// cache is emptied when full; it cannot change a result.
+var regexCache = struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
+}{m: map[string]*regexp.Regexp{}}
+
+const regexCacheSize = 256
+
+func compileRegex(pattern string) (*regexp.Regexp, error) {
+	regexCache.Lock()
+	re, ok := regexCache.m[pattern]
+	regexCache.Unlock()
+	if ok {
+		return re, nil
+	}
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("invalid pattern %q: %v", pattern, err)
 	}
+	regexCache.Lock()
+	if len(regexCache.m) >= regexCacheSize {
+		regexCache.m = map[string]*regexp.Regexp{}
+	}
+	regexCache.m[pattern] = re
+	regexCache.Unlock()
 	return re, nil
 }
 

@@ -40,7 +40,7 @@
 // definitions, calling a value, parameterized types (list<number>), and
 // partial in a for loop. Functions outside the tables are unknown-function
 // syntax errors. Regular expressions are Go's RE2 with the flags i, s, m,
-// close to but not exactly XPath's; they are compiled on each call.
+// close to but not exactly XPath's; compiled patterns are cached.
 //
 // # Values
 //

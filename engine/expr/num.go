@@ -160,24 +160,30 @@ func numIsZero(n num) bool {
 	return n.i == 0
 }
 
-// numPow raises a to b: exactly for integral exponents up to a sane size,
-// in float64 otherwise.
+// numPow raises a to b: exactly when the exponent is integral and the
+// result stays under maxPowDigits digits, in float64 otherwise (so that
+// 1.5 ** 100000 cannot take a replica's apply loop hostage).
 func numPow(a, b num) (any, bool) {
-	bd := b.dec()
-	if bd.IsInteger() && bd.Abs().LessThanOrEqual(decimal.NewFromInt(10000)) {
+	ad, bd := a.dec(), b.dec()
+	if bd.IsInteger() && bd.Abs().LessThanOrEqual(decimal.NewFromInt(maxPowDigits)) {
 		e := bd.IntPart()
-		if e >= 0 {
-			return decValue(a.dec().Pow(bd)), true
+		if digits := int64(len(ad.Coefficient().String())) * max(e, -e); digits <= maxPowDigits {
+			if e >= 0 {
+				return decValue(ad.Pow(bd)), true
+			}
+			if numIsZero(a) {
+				return nil, false
+			}
+			return decValue(decimal.NewFromInt(1).DivRound(ad.Pow(bd.Neg()), divPrecision)), true
 		}
-		if numIsZero(a) {
-			return nil, false
-		}
-		return decValue(decimal.NewFromInt(1).DivRound(a.dec().Pow(bd.Neg()), divPrecision)), true
 	}
-	f := math.Pow(a.dec().InexactFloat64(), bd.InexactFloat64())
+	f := math.Pow(ad.InexactFloat64(), bd.InexactFloat64())
 	n, ok := floatNum(f)
 	return n.value(), ok
 }
+
+// maxPowDigits bounds the size of an exact power.
+const maxPowDigits = 2000
 
 func numCmp(a, b num) int {
 	if !a.isDec && !b.isDec {
