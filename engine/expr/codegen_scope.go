@@ -131,6 +131,9 @@ func (g *gen) callBuiltin(n *callExpr) error {
 		s, _ := n.span()
 		return &SyntaxError{Column: column(g.src, s), Msg: fmt.Sprintf("%s() takes %s, not %d", n.fn, fn.arity(), len(args))}
 	}
+	if err := g.checkPattern(n, fn, args); err != nil {
+		return err
+	}
 	g.w(fn.ident(), "(", g.at(n))
 	if fn.env {
 		g.w(", $env")
@@ -146,6 +149,27 @@ func (g *gen) callBuiltin(n *callExpr) error {
 		}
 	}
 	g.w(")")
+	return nil
+}
+
+// checkPattern rejects an invalid literal regular expression at compile
+// time, so that it fails at deployment rather than at run time.
+func (g *gen) checkPattern(n *callExpr, fn *builtin, args []node) error {
+	k := paramIndex(fn.params, "pattern")
+	if n.fn == "split" {
+		k = paramIndex(fn.params, "delimiter")
+	}
+	if k < 0 || k >= len(args) {
+		return nil
+	}
+	lit, ok := args[k].(*strLit)
+	if !ok {
+		return nil
+	}
+	if _, err := compileRegex(lit.val); err != nil {
+		s, _ := lit.span()
+		return &SyntaxError{Column: column(g.src, s), Msg: n.fn + "(): " + err.Error()}
+	}
 	return nil
 }
 
