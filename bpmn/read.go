@@ -108,7 +108,7 @@ func boolAttr(e *etree.Element, key string, def bool) bool {
 func (rd *reader) definitions(root *etree.Element) (*Definitions, error) {
 	if root.Tag != "definitions" || root.NamespaceURI() != NSModel {
 		p := rd.at(root)
-		return nil, &Error{Line: p.Line, Column: p.Column, Kind: root.Tag,
+		return nil, &Error{Line: p.Line, Column: p.Column, Kind: root.Tag, ElementID: attr(root, "id"),
 			Msg: "root element is not BPMN definitions (<definitions> in namespace " + NSModel + ")"}
 	}
 	d := &Definitions{
