@@ -65,7 +65,7 @@ func (c *compiler) checkIDs() {
 			return
 		}
 		if s, ok := ids[id]; ok {
-			c.errorf(p, tag, id, "duplicate id: %s at %d:%d has the same id", s.tag, s.Line, s.Column)
+			c.errorf(p, tag, id, "duplicate id: already used by the %s at %d:%d", s.tag, s.Line, s.Column)
 			return
 		}
 		ids[id] = seen{tag, p}

@@ -18,7 +18,7 @@ func TestCompileReportsProblem(t *testing.T) {
 		msg        string
 		totalCount int
 	}{
-		{"duplicate-id", "work", "task", 6, 5, "duplicate id: task at 5:5 has the same id", 1},
+		{"duplicate-id", "work", "task", 6, 5, "duplicate id: already used by the task at 5:5", 1},
 		{"flow-to-unknown-element", "f2", "sequenceFlow", 7, 5, `targetRef "nowhere" is not an element of process "p"`, 1},
 		{"service-task-without-type", "charge", "serviceTask", 5, 5, "no job type (zeebe:taskDefinition type)", 1},
 		{"send-task-without-type", "send", "sendTask", 5, 5, "no job type (zeebe:taskDefinition type)", 1},
