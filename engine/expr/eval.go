@@ -3,6 +3,7 @@ package expr
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -101,6 +102,9 @@ func (e *Expr) runtimeError(err error) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		msg = fe.Message
+	}
+	if strings.Contains(msg, "memory budget exceeded") {
+		msg = "the evaluation builds too much (over a million list items); " + msg
 	}
 	return &EvalError{Expr: e.source, Msg: msg}
 }
