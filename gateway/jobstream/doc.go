@@ -9,6 +9,8 @@
 // wait without polling: broker.Cluster.WatchJobs wakes them when jobs of the
 // type may have become activatable. They subscribe before they activate, so
 // a job created between an empty activation and the wait is not missed.
+// As a safety net they also ask again every few seconds (recheckInterval):
+// WatchJobs sees only the partitions replicated on this node.
 //
 // A stream holds at most its capacity of jobs. A held job is released (its
 // credit comes back) when the gateway sees it completed, failed or errored

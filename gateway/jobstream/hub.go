@@ -35,12 +35,21 @@ type Job struct {
 // its command is in flight must not leave activated jobs behind unseen.
 const submitTimeout = 10 * time.Second
 
+// recheckInterval is how often a parked activation or an idle stream asks
+// the partitions again without being woken. WatchJobs sees only the
+// partitions replicated on this node and a notification can be missed
+// across a leader change; this bounds how late such a job is pushed. It is
+// a safety net, not the mechanism: it costs one command per partition every
+// few seconds per waiting worker.
+const recheckInterval = 5 * time.Second
+
 // Hub activates jobs for long polls and streams, and tracks which stream
 // holds which job.
 type Hub struct {
 	cluster broker.Cluster
 	log     *slog.Logger
 	rr      atomic.Uint32
+	recheck time.Duration
 
 	mu      sync.Mutex
 	holders map[int64]*Stream // job key -> the stream holding it
@@ -57,6 +66,7 @@ func NewHub(cluster broker.Cluster, log *slog.Logger) *Hub {
 		holders: make(map[int64]*Stream),
 		streams: make(map[*Stream]struct{}),
 		closed:  make(chan struct{}),
+		recheck: recheckInterval,
 	}
 }
 
@@ -166,8 +176,9 @@ func (h *Hub) Yield(jobs []int64) {
 // back rather than lost.
 func (h *Hub) Activate(ctx context.Context, req Request, max int, wait time.Duration) ([]Job, error) {
 	var (
-		watch <-chan struct{}
-		timer <-chan time.Time
+		watch   <-chan struct{}
+		timer   <-chan time.Time
+		recheck <-chan time.Time
 	)
 	if wait > 0 {
 		w, stop := h.cluster.WatchJobs(req.Type)
@@ -176,6 +187,9 @@ func (h *Hub) Activate(ctx context.Context, req Request, max int, wait time.Dura
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		timer = t.C
+		tick := time.NewTicker(h.recheck)
+		defer tick.Stop()
+		recheck = tick.C
 	}
 	for {
 		jobs, err := h.activateOnce(req, max)
@@ -194,6 +208,7 @@ func (h *Hub) Activate(ctx context.Context, req Request, max int, wait time.Dura
 		}
 		select {
 		case <-watch:
+		case <-recheck:
 		case <-timer:
 			return nil, nil
 		case <-h.closed:

@@ -153,3 +153,20 @@ func TestReleaseFromAnyGoroutineWakesTheStream(t *testing.T) {
 		t.Fatalf("jobs = %v held = %d", jobs, s.Held())
 	}
 }
+
+func TestParkedActivationFindsAJobItWasNotToldAbout(t *testing.T) {
+	h, fc := newHub(t, 1)
+	h.recheck = 20 * time.Millisecond
+	fc.Handle(record.JobBatch, record.Activate, func(p int32, cmd record.Record) (record.Record, error) {
+		v := cmd.Value.(*record.JobBatchRecord)
+		out := &record.JobBatchRecord{Type: v.Type}
+		if fc.Watchers("pay") > 0 && len(fc.Submitted()) > 3 { // a job appears without a notification
+			out.JobKeys, out.Jobs = []int64{record.NewKey(1, 9)}, []record.JobRecord{{Type: v.Type}}
+		}
+		return fakecluster.Answer(cmd, record.Event, record.Activated, out), nil
+	})
+	jobs, err := h.Activate(context.Background(), req, 1, time.Minute)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs = %v, err = %v", jobs, err)
+	}
+}

@@ -51,6 +51,8 @@ func (s *Stream) Next(ctx context.Context) ([]Job, error) {
 	defer retry.Stop()
 	expiry := stoppedTimer()
 	defer expiry.Stop()
+	recheck := time.NewTicker(s.hub.recheck)
+	defer recheck.Stop()
 	for {
 		free, nextDeadline := s.free(time.Now())
 		if free > 0 {
@@ -72,6 +74,7 @@ func (s *Stream) Next(ctx context.Context) ([]Job, error) {
 		case <-s.credit:
 		case <-retry.C:
 		case <-expiry.C:
+		case <-recheck.C:
 		case <-s.hub.closed:
 			return nil, ErrClosed
 		case <-ctx.Done():
