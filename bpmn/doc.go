@@ -29,8 +29,9 @@
 // order. The same pass enforces the size, depth and DOCTYPE limits before
 // etree builds a tree.
 //
-// Limits: a resource is at most MaxResourceSize (4 MiB) and elements nest at
-// most MaxDepth (256) deep; a DOCTYPE is refused, so no entity is ever
+// Limits: a resource is at most MaxResourceSize (4 MiB) of at most
+// MaxElements (50,000) XML elements with MaxAttributes (200,000) attributes,
+// nested at most MaxDepth (256) deep; a DOCTYPE is refused, so no entity is ever
 // expanded. Each limit fails with an error that says so.
 //
 // Expressions ("=order.total > 100") stay text unless Options.Expressions is

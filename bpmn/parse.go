@@ -21,6 +21,14 @@ const (
 	// MaxDepth is the deepest element nesting Parse accepts. Real models
 	// nest a few dozen levels (subprocesses inside subprocesses).
 	MaxDepth = 256
+	// MaxElements is the most XML elements (DI shapes included) Parse
+	// accepts: 20 times the largest real model in our corpus (2,430). It
+	// bounds the tree etree builds: 4 MiB of "<a/>" would otherwise be a
+	// million elements and hundreds of megabytes.
+	MaxElements = 50_000
+	// MaxAttributes is the most attributes, over all elements, Parse
+	// accepts; real models have a few per element.
+	MaxAttributes = 200_000
 )
 
 // Namespaces, matched by URI.
@@ -40,6 +48,9 @@ func Parse(r io.Reader) (*Definitions, error) {
 	}
 	if len(data) > MaxResourceSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB; Shoal refuses larger BPMN resources", MaxResourceSize>>20)}
+	}
+	if n := countAttributes(data); n > MaxAttributes {
+		return nil, tooManyAttributes(data, n)
 	}
 	pos, err := scan(data)
 	if err != nil {
@@ -78,6 +89,7 @@ func scan(input []byte) ([]Pos, error) {
 	// RawToken skips namespace translation (etree does its own); so the
 	// nesting of start and end tags is checked here.
 	var open []xml.Name
+	attrs := 0
 	for {
 		off := d.InputOffset()
 		tok, err := d.RawToken()
@@ -96,6 +108,13 @@ func scan(input []byte) ([]Pos, error) {
 			if len(open) >= MaxDepth {
 				p := lines.pos(off)
 				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("elements nested more than %d deep; Shoal refuses deeper nesting", MaxDepth)}
+			}
+			if len(pos) >= MaxElements {
+				p := lines.pos(off)
+				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("more than %d XML elements; Shoal refuses larger BPMN resources", MaxElements)}
+			}
+			if attrs += len(t.Attr); attrs > MaxAttributes {
+				return nil, tooManyAttributes(data, attrs)
 			}
 			if len(open) == 0 && len(pos) > 0 {
 				p := lines.pos(off)
@@ -120,6 +139,62 @@ func scan(input []byte) ([]Pos, error) {
 		return nil, &Error{Line: 1, Column: 1, Msg: "not XML: no element found"}
 	}
 	return pos, nil
+}
+
+// countAttributes counts the attributes of all start tags with a plain
+// byte scan, before encoding/xml builds one token of them: a single tag
+// with a million attributes would otherwise cost hundreds of megabytes.
+// Comments, CDATA sections, processing instructions and quoted values are
+// skipped, so the count is exact for well-formed input.
+func countAttributes(data []byte) int {
+	n := 0
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		rest := data[i:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			i += skipPast(rest, "-->")
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			i += skipPast(rest, "]]>")
+		case bytes.HasPrefix(rest, []byte("<?")):
+			i += skipPast(rest, "?>")
+		case bytes.HasPrefix(rest, []byte("<!")):
+			i += skipPast(rest, ">")
+		default:
+			k := 1
+			for ; k < len(rest) && rest[k] != '>'; k++ {
+				switch rest[k] {
+				case '=':
+					n++
+				case '"', '\'':
+					if q := bytes.IndexByte(rest[k+1:], rest[k]); q >= 0 {
+						k += q + 1
+					} else {
+						k = len(rest)
+					}
+				}
+			}
+			i += k
+		}
+	}
+	return n
+}
+
+// skipPast returns the length of b up to and including the end marker, or
+// len(b) if it is missing.
+func skipPast(b []byte, end string) int {
+	if k := bytes.Index(b, []byte(end)); k >= 0 {
+		return k + len(end)
+	}
+	return len(b)
+}
+
+func tooManyAttributes(data []byte, n int) error {
+	return &Error{Line: 1, Column: 1, Msg: fmt.Sprintf("%d XML attributes, more than %d; Shoal refuses larger BPMN resources", n, MaxAttributes)}
 }
 
 func qname(n xml.Name) string {

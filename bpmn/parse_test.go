@@ -48,6 +48,8 @@ func TestParseRejectsHostileInput(t *testing.T) {
 		{"two roots", strings.NewReader("<a/>\n<b/>"), "more than one root element", 2},
 		{"50 MB", io.LimitReader(zeros{}, 50<<20), "larger than 4 MiB", 0},
 		{"10,000 deep", strings.NewReader(deep), "nested more than 256 deep", 1},
+		{"half a million attributes", strings.NewReader("<a" + strings.Repeat(` x=""`, 500_000) + "/>"), "500000 XML attributes, more than 200000", 1},
+		{"a million elements", strings.NewReader("<a>" + strings.Repeat("<b/>", 1_000_000) + "</a>"), "more than 50000 XML elements", 1},
 		{"billion laughs", strings.NewReader(laughs), "DOCTYPE declarations (and their entities) are not allowed", 1},
 		{"undeclared entity", strings.NewReader("<a>&lol;</a>"), "not well-formed XML", 1},
 		{"not BPMN", strings.NewReader(`<definitions xmlns="http://example.com/x" />`), "root element is not BPMN definitions", 1},
@@ -140,12 +142,12 @@ func TestExpressionClassification(t *testing.T) {
 	}
 }
 
-// TestParseLongSingleLine reads a minified file: 50,000 elements on one
+// TestParseLongSingleLine reads a minified file: 40,000 elements on one
 // line. Positions are counted in one pass, so this stays linear.
 func TestParseLongSingleLine(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p">`)
-	for i := range 50000 {
+	for i := range 40000 {
 		fmt.Fprintf(&b, `<bpmn:task id="t%05d"/>`, i)
 	}
 	b.WriteString(`</bpmn:process></bpmn:definitions>`)
@@ -155,7 +157,7 @@ func TestParseLongSingleLine(t *testing.T) {
 	}
 	els := defs.Processes[0].Elements
 	prefix := len(`<bpmn:definitions xmlns:bpmn="` + NSModel + `" id="d"><bpmn:process id="p">`)
-	equal(t, "last element", els[len(els)-1].Pos, Pos{1, prefix + 49999*len(`<bpmn:task id="t00000"/>`) + 1})
+	equal(t, "last element", els[len(els)-1].Pos, Pos{1, prefix + 39999*len(`<bpmn:task id="t00000"/>`) + 1})
 }
 
 func TestConditionTextIncludesCDATA(t *testing.T) {
@@ -173,4 +175,9 @@ func TestConditionTextIncludesCDATA(t *testing.T) {
 	if c == nil || !c.IsExpr || strings.TrimSpace(c.Source) != "amount > 100" {
 		t.Errorf("condition = %+v", c)
 	}
+}
+
+func TestCountAttributesSkipsTextCommentsAndValues(t *testing.T) {
+	xml := `<?xml version="1.0" x="y"?><!-- a="b" --><r a="1" b='x=y>z'><![CDATA[<c d="e">]]>t=u<s c="2"/></r>`
+	equal(t, "attributes", countAttributes([]byte(xml)), 3)
 }
