@@ -61,6 +61,9 @@ func (b *builder) event(n *Node, el *Element) {
 		n.Timer = b.timer(n, ed)
 	case EventError:
 		n.Error = b.errorEvent(n, ed.ErrorRef)
+		if n.Kind == KindStartEvent && !n.Interrupting {
+			b.c.nodeErrorf(n, "an error start event must be interrupting")
+		}
 	case EventEscalation:
 		n.Escalation = b.escalationEvent(n, ed.EscalationRef)
 	case EventSignal:

@@ -111,6 +111,8 @@ func TestCompileRejectsInlineModels(t *testing.T) {
 		{"script and job", `<bpmn:scriptTask id="s"><bpmn:extensionElements><zeebe:script expression="=1" resultVariable="r" /><zeebe:taskDefinition type="x" /></bpmn:extensionElements></bpmn:scriptTask>`,
 			"", "s", "has both zeebe:script and zeebe:taskDefinition; use one"},
 		{"flow without id", `<bpmn:endEvent id="e" /><bpmn:sequenceFlow sourceRef="start" targetRef="e" />`, "", "", "no id"},
+		{"non-interrupting error start", `<bpmn:subProcess id="esp" triggeredByEvent="true"><bpmn:startEvent id="es" isInterrupting="false"><bpmn:errorEventDefinition /></bpmn:startEvent></bpmn:subProcess>`,
+			"", "es", "an error start event must be interrupting"},
 		{"second none start", `<bpmn:startEvent id="start2" />`, "", "p", "process has 2 none start events; at most one is allowed"},
 		{"condition after a task", `<bpmn:task id="t" /><bpmn:endEvent id="x" /><bpmn:sequenceFlow id="c" sourceRef="t" targetRef="x"><bpmn:conditionExpression>=ok</bpmn:conditionExpression></bpmn:sequenceFlow>`,
 			"", "t", `outgoing sequence flow "c" has a condition; conditions are supported only after exclusive or inclusive gateways`},
