@@ -69,6 +69,15 @@ func (b *builder) validateTask(n *Node) {
 			b.c.nodeErrorf(n, "no called process (zeebe:calledElement processId)")
 		}
 	}
+	if c := n.CalledElement; c != nil {
+		b.checkBinding(n, "zeebe:calledElement", c.BindingType, c.VersionTag)
+	}
+	if d := n.CalledDecision; d != nil {
+		b.checkBinding(n, "zeebe:calledDecision", d.BindingType, d.VersionTag)
+	}
+	if u := n.UserTask; u != nil {
+		b.checkBinding(n, "zeebe:formDefinition", u.FormBindingType, u.FormVersionTag)
+	}
 	for _, l := range n.ExecutionListeners {
 		if l.Type.IsZero() {
 			b.c.nodeErrorf(n, "execution listener has no job type (zeebe:executionListener type)")
@@ -87,6 +96,20 @@ func (b *builder) needJob(n *Node) {
 		return
 	}
 	b.checkRetries(n, n.TaskDefinition.Retries)
+}
+
+// checkBinding checks a bindingType: which version of a called process,
+// decision or form to use (Zeebe's ZeebeBindingType).
+func (b *builder) checkBinding(n *Node, elem, binding, versionTag string) {
+	switch binding {
+	case "", "latest", "deployment":
+	case "versionTag":
+		if strings.TrimSpace(versionTag) == "" {
+			b.c.nodeErrorf(n, "%s bindingType is versionTag but no versionTag is given", elem)
+		}
+	default:
+		b.c.nodeErrorf(n, "%s bindingType %q must be one of: latest, deployment, versionTag", elem, binding)
+	}
 }
 
 // checkRetries checks a literal retries value.
