@@ -46,6 +46,10 @@ func (p *parser) postfix() (node, error) {
 	}
 }
 
+// nonDeterministicFuncs are FEEL built-ins Shoal refuses: the engine
+// evaluates on every replica, which must all get the same result.
+var nonDeterministicFuncs = []string{"random number", "uuid"}
+
 // multiWordProperties are the properties of temporal values and ranges
 // whose names have a space (all of them two words).
 var multiWordProperties = []string{"time offset", "start included", "end included"}
@@ -100,6 +104,11 @@ func (p *parser) name() (node, error) {
 			return &nullLit{pos{t.pos, t.end}}, nil
 		case "if", "then", "else", "return", "satisfies":
 			return nil, p.unexpected(t, "an expression")
+		}
+	}
+	for _, fn := range nonDeterministicFuncs {
+		if k := p.matchWords(fn); k > 0 && p.at(k).is("(") {
+			return nil, p.notSupported(t, fn+"() (its result would differ between replicas)")
 		}
 	}
 	p.next()

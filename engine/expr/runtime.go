@@ -11,6 +11,7 @@ type rtFunc = func(args ...any) (any, error)
 var runtimeFuncs = map[string]rtFunc{
 	"_var":     rtVar,
 	"_get":     rtGet,
+	"_varPath": rtVarPath,
 	"_has":     rtHas,
 	"_add":     rtAdd,
 	"_sub":     rtSub,
@@ -82,6 +83,22 @@ func rtGet(a ...any) (any, error) {
 	v, ok := property(a[0], name)
 	if !ok {
 		return nil, fail(atOf(a[2]), "%s has no property '%s'", describe(a[0]), name)
+	}
+	return v, nil
+}
+
+// rtVarPath(env, at, name, keys...) is the variable name followed by the
+// path keys, with rtGet's meaning for each step.
+func rtVarPath(a ...any) (any, error) {
+	v, _ := rtVar(a[0], a[2])
+	for _, key := range a[3:] {
+		if v == nil {
+			return nil, nil
+		}
+		var err error
+		if v, err = rtGet(v, key, a[1]); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
