@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,7 @@ type Engine struct {
 	log    *slog.Logger
 	graphs *graph.Cache
 	router *proc.Router
+	debug  bool // the logger wants Debug records (checked once: logging args allocate)
 }
 
 // New returns an engine for one partition.
@@ -67,6 +69,7 @@ func New(cfg Config) (*Engine, error) {
 		log:    log.With("partition", cfg.PartitionID),
 		graphs: graph.New(expr.BPMNCompiler{}),
 		router: r,
+		debug:  log.Enabled(context.Background(), slog.LevelDebug),
 	}, nil
 }
 
@@ -128,7 +131,9 @@ func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
 	if p == nil {
 		return c.Reject(record.InvalidArgument, "Expected a command that Shoal processes, but %s %s is not one", cmd.ValueType, cmd.Intent)
 	}
-	e.log.Debug("process command", "valueType", cmd.ValueType, "intent", cmd.Intent, "key", cmd.Key, "position", cmd.Position)
+	if e.debug {
+		e.log.Debug("process command", "valueType", cmd.ValueType, "intent", cmd.Intent, "key", cmd.Key, "position", cmd.Position)
+	}
 	return p.Process(c)
 }
 

@@ -38,6 +38,7 @@ type Context struct {
 	Cmd *record.Record
 	Now int64
 
+	cur       record.Record // the current command (Cmd points here)
 	partition int32
 	nextKey   int64 // the counter of the last key handed out
 	nextPos   int64 // the position of the last record written
@@ -60,7 +61,8 @@ func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.L
 	if err != nil {
 		return nil, err
 	}
-	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p}
+	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p,
+		records: make([]record.Record, 0, 32), queue: make([]int, 0, 8)}
 	c.env = applier.Env{State: st, Graphs: graphs, JobActivatable: c.noteJobType}
 	return c, nil
 }
@@ -107,9 +109,9 @@ func (c *Context) Next() *record.Record {
 	}
 	i := c.queue[0]
 	c.queue = c.queue[1:]
-	cmd := c.records[i]
-	c.Cmd = &cmd
-	c.Now = cmd.Timestamp
+	c.cur = c.records[i]
+	c.Cmd = &c.cur
+	c.Now = c.cur.Timestamp
 	c.rejected = false
 	return c.Cmd
 }

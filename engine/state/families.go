@@ -46,31 +46,41 @@ const (
 	FamAwaitResult Family = 17
 )
 
-func key(f Family, n int) []byte {
-	return append(make([]byte, 0, 1+n), byte(f))
+// key starts a key of family f in the next scratch buffer of a small ring.
+// A key is valid until four more keys are built; every State method uses
+// a key in the KV call right after building it (KV implementations copy
+// keys they keep), so keys cost no allocation.
+func (s *State) key(f Family, n int) []byte {
+	s.next = (s.next + 1) % len(s.scratch)
+	b := s.scratch[s.next]
+	if cap(b) < 1+n {
+		b = make([]byte, 0, 64+n)
+		s.scratch[s.next] = b
+	}
+	return append(b[:0], byte(f))
 }
 
-func keyInt(f Family, v int64) []byte {
-	return binary.BigEndian.AppendUint64(key(f, 8), uint64(v))
+func (s *State) keyInt(f Family, v int64) []byte {
+	return binary.BigEndian.AppendUint64(s.key(f, 8), uint64(v))
 }
 
-func keyIntInt(f Family, a, b int64) []byte {
-	k := binary.BigEndian.AppendUint64(key(f, 16), uint64(a))
+func (s *State) keyIntInt(f Family, a, b int64) []byte {
+	k := binary.BigEndian.AppendUint64(s.key(f, 16), uint64(a))
 	return binary.BigEndian.AppendUint64(k, uint64(b))
 }
 
-func keyIntStr(f Family, a int64, s string) []byte {
-	k := binary.BigEndian.AppendUint64(key(f, 8+len(s)), uint64(a))
-	return append(k, s...)
+func (s *State) keyIntStr(f Family, a int64, str string) []byte {
+	k := binary.BigEndian.AppendUint64(s.key(f, 8+len(str)), uint64(a))
+	return append(k, str...)
 }
 
-func keyStr(f Family, s string) []byte {
-	return append(key(f, len(s)), s...)
+func (s *State) keyStr(f Family, str string) []byte {
+	return append(s.key(f, len(str)), str...)
 }
 
 // keyStrInt writes s, a 0x00 separator (ids and types contain no NUL) and v.
-func keyStrInt(f Family, s string, v int64) []byte {
-	k := append(key(f, len(s)+9), s...)
+func (s *State) keyStrInt(f Family, str string, v int64) []byte {
+	k := append(s.key(f, len(str)+9), str...)
 	k = append(k, 0)
 	return binary.BigEndian.AppendUint64(k, uint64(v))
 }

@@ -23,39 +23,61 @@ func (e *ElementInstance) IsActive() bool {
 	return e.State == record.ElementActivating || e.State == record.ElementActivated
 }
 
-// GetElementInstance returns the element instance with key, or nil.
+// GetElementInstance returns the element instance with key, or nil. The
+// result is the caller's copy.
+//
+// Element instances are read many times while a command is processed, so
+// State keeps the decoded ones it has seen (it lives for one Process call,
+// and every write goes through PutElementInstance/DeleteElementInstance,
+// which keep the cache right).
 func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
-	d, ok, err := s.get(keyInt(FamElementInstance, key), "element instance")
+	if ei, ok := s.cache[key]; ok {
+		return &ei, nil
+	}
+	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
 	if !ok {
 		return nil, err
 	}
-	ei := &ElementInstance{Key: d.Int(), State: record.Intent(d.Name()), JobKey: d.Int()}
-	record.UnmarshalValue(d, &ei.Value)
-	return ei, decoded(d, "element instance")
+	ei := ElementInstance{Key: d.Int(), State: record.Intent(d.Name()), JobKey: d.Int()}
+	record.UnmarshalValue(&d, &ei.Value)
+	if err := decoded(&d, "element instance"); err != nil {
+		return nil, err
+	}
+	s.remember(ei)
+	return &ei, nil
+}
+
+func (s *State) remember(ei ElementInstance) {
+	if s.cache == nil {
+		s.cache = make(map[int64]ElementInstance, 16)
+	}
+	s.cache[ei.Key] = ei
 }
 
 // PutElementInstance stores ei and links it to its flow scope.
 func (s *State) PutElementInstance(ei *ElementInstance) error {
-	err := s.put(keyInt(FamElementInstance, ei.Key), func(e *record.Encoder) {
+	s.remember(*ei)
+	err := s.put(s.keyInt(FamElementInstance, ei.Key), func(e *record.Encoder) {
 		e.Int(ei.Key)
 		e.String(string(ei.State))
 		e.Int(ei.JobKey)
 		record.MarshalValue(e, &ei.Value)
 	})
-	if err != nil || ei.Value.FlowScopeKey <= 0 {
-		return err
+	if err != nil || ei.Value.FlowScopeKey <= 0 || ei.State != record.ElementActivating {
+		return err // the link to the flow scope is made once, on creation
 	}
-	return s.KV.Set(keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
+	return s.KV.Set(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
 }
 
 // DeleteElementInstance removes an instance, its link to its flow scope and
 // its variables.
 func (s *State) DeleteElementInstance(ei *ElementInstance) error {
-	if err := s.KV.Delete(keyInt(FamElementInstance, ei.Key)); err != nil {
+	delete(s.cache, ei.Key)
+	if err := s.KV.Delete(s.keyInt(FamElementInstance, ei.Key)); err != nil {
 		return err
 	}
 	if ei.Value.FlowScopeKey > 0 {
-		if err := s.KV.Delete(keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key)); err != nil {
+		if err := s.KV.Delete(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key)); err != nil {
 			return err
 		}
 	}
@@ -66,7 +88,7 @@ func (s *State) DeleteElementInstance(ei *ElementInstance) error {
 // instance, oldest first.
 func (s *State) ChildKeys(parent int64) ([]int64, error) {
 	var keys []int64
-	err := s.KV.Iterate(keyInt(FamElementChild, parent), func(k, _ []byte) bool {
+	err := s.KV.Iterate(s.keyInt(FamElementChild, parent), func(k, _ []byte) bool {
 		keys = append(keys, lastInt(k))
 		return true
 	})
@@ -75,22 +97,22 @@ func (s *State) ChildKeys(parent int64) ([]int64, error) {
 
 // HasChildren reports whether an element instance has active children.
 func (s *State) HasChildren(parent int64) (bool, error) {
-	return s.hasPrefix(keyInt(FamElementChild, parent))
+	return s.hasPrefix(s.keyInt(FamElementChild, parent))
 }
 
 // Taken flows: a sequence flow taken in a flow scope whose target has not
 // been activated yet. They count as tokens of the scope (it cannot complete
 // while one is on the way) and are a joining gateway's inputs.
 
-func takenKey(scope int64, target, flow string) []byte {
-	k := keyIntStr(FamTakenFlow, scope, target)
+func (s *State) takenKey(scope int64, target, flow string) []byte {
+	k := s.keyIntStr(FamTakenFlow, scope, target)
 	k = append(k, 0)
 	return append(k, flow...)
 }
 
 // TakenFlowCount returns how many tokens wait on flow into target.
 func (s *State) TakenFlowCount(scope int64, target, flow string) (int64, error) {
-	v, ok, err := s.KV.Get(takenKey(scope, target, flow))
+	v, ok, err := s.KV.Get(s.takenKey(scope, target, flow))
 	if err != nil || !ok {
 		return 0, wrap(err, "taken flow")
 	}
@@ -105,7 +127,7 @@ func (s *State) AddTakenFlow(scope int64, target, flow string, delta int64) erro
 		return err
 	}
 	n += delta
-	k := takenKey(scope, target, flow)
+	k := s.takenKey(scope, target, flow)
 	if n <= 0 {
 		return s.KV.Delete(k)
 	}
@@ -114,14 +136,14 @@ func (s *State) AddTakenFlow(scope int64, target, flow string, delta int64) erro
 
 // HasTakenFlows reports whether any token is on its way in scope.
 func (s *State) HasTakenFlows(scope int64) (bool, error) {
-	return s.hasPrefix(keyInt(FamTakenFlow, scope))
+	return s.hasPrefix(s.keyInt(FamTakenFlow, scope))
 }
 
 // TakenFlowTargets returns the target element ids of the tokens on their
 // way in scope (with repeats, in key order).
 func (s *State) TakenFlowTargets(scope int64) ([]string, error) {
 	var targets []string
-	prefix := keyInt(FamTakenFlow, scope)
+	prefix := s.keyInt(FamTakenFlow, scope)
 	err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
 		rest := k[len(prefix):]
 		for i, c := range rest {
@@ -138,7 +160,7 @@ func (s *State) TakenFlowTargets(scope int64) ([]string, error) {
 // DeleteTakenFlows removes every token on its way in scope (the scope ends).
 func (s *State) DeleteTakenFlows(scope int64) error {
 	var keys [][]byte
-	err := s.KV.Iterate(keyInt(FamTakenFlow, scope), func(k, _ []byte) bool {
+	err := s.KV.Iterate(s.keyInt(FamTakenFlow, scope), func(k, _ []byte) bool {
 		keys = append(keys, append([]byte(nil), k...))
 		return true
 	})
@@ -161,17 +183,17 @@ type AwaitResult struct {
 
 // GetAwaitResult returns the waiting request of a process instance, or nil.
 func (s *State) GetAwaitResult(pik int64) (*AwaitResult, error) {
-	d, ok, err := s.get(keyInt(FamAwaitResult, pik), "await result")
+	d, ok, err := s.get(s.keyInt(FamAwaitResult, pik), "await result")
 	if !ok {
 		return nil, err
 	}
 	a := &AwaitResult{RequestID: d.Uint(), FetchVariables: d.Strings()}
-	return a, decoded(d, "await result")
+	return a, decoded(&d, "await result")
 }
 
 // PutAwaitResult records a waiting request.
 func (s *State) PutAwaitResult(pik int64, a AwaitResult) error {
-	return s.put(keyInt(FamAwaitResult, pik), func(e *record.Encoder) {
+	return s.put(s.keyInt(FamAwaitResult, pik), func(e *record.Encoder) {
 		e.Uint(a.RequestID)
 		e.Strings(a.FetchVariables)
 	})
@@ -179,5 +201,5 @@ func (s *State) PutAwaitResult(pik int64, a AwaitResult) error {
 
 // DeleteAwaitResult forgets a waiting request.
 func (s *State) DeleteAwaitResult(pik int64) error {
-	return s.KV.Delete(keyInt(FamAwaitResult, pik))
+	return s.KV.Delete(s.keyInt(FamAwaitResult, pik))
 }

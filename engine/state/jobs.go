@@ -29,13 +29,13 @@ type Job struct {
 
 // GetJob returns the job with key, or nil.
 func (s *State) GetJob(key int64) (*Job, error) {
-	d, ok, err := s.get(keyInt(FamJob, key), "job")
+	d, ok, err := s.get(s.keyInt(FamJob, key), "job")
 	if !ok {
 		return nil, err
 	}
 	j := &Job{Key: d.Int(), State: JobState(d.Name())}
-	record.UnmarshalValue(d, &j.Value)
-	return j, decoded(d, "job")
+	record.UnmarshalValue(&d, &j.Value)
+	return j, decoded(&d, "job")
 }
 
 // PutJob stores a job and keeps the activatable, deadline and backoff
@@ -47,7 +47,7 @@ func (s *State) PutJob(old, j *Job) error {
 			return err
 		}
 	}
-	err := s.put(keyInt(FamJob, j.Key), func(e *record.Encoder) {
+	err := s.put(s.keyInt(FamJob, j.Key), func(e *record.Encoder) {
 		e.Int(j.Key)
 		e.String(string(j.State))
 		record.MarshalValue(e, &j.Value)
@@ -57,11 +57,11 @@ func (s *State) PutJob(old, j *Job) error {
 	}
 	switch {
 	case j.State == JobActivatable:
-		return s.KV.Set(keyStrInt(FamJobActivatable, j.Value.Type, j.Key), nil)
+		return s.KV.Set(s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key), nil)
 	case j.State == JobActivated:
-		return s.KV.Set(keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key), nil)
+		return s.KV.Set(s.keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key), nil)
 	case j.State == JobFailed && j.Value.Retries > 0 && j.Value.RecurringTime > 0:
-		return s.KV.Set(keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key), nil)
+		return s.KV.Set(s.keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key), nil)
 	}
 	return nil
 }
@@ -71,24 +71,24 @@ func (s *State) DeleteJob(j *Job) error {
 	if err := s.unindexJob(j); err != nil {
 		return err
 	}
-	return s.KV.Delete(keyInt(FamJob, j.Key))
+	return s.KV.Delete(s.keyInt(FamJob, j.Key))
 }
 
 func (s *State) unindexJob(j *Job) error {
-	if err := s.KV.Delete(keyStrInt(FamJobActivatable, j.Value.Type, j.Key)); err != nil {
+	if err := s.KV.Delete(s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key)); err != nil {
 		return err
 	}
-	if err := s.KV.Delete(keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key)); err != nil {
+	if err := s.KV.Delete(s.keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key)); err != nil {
 		return err
 	}
-	return s.KV.Delete(keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key))
+	return s.KV.Delete(s.keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key))
 }
 
 // ActivatableJobs returns up to max keys of activatable jobs of a type,
 // oldest first.
 func (s *State) ActivatableJobs(jobType string, max int) ([]int64, error) {
 	var keys []int64
-	prefix := append(keyStr(FamJobActivatable, jobType), 0)
+	prefix := append(s.keyStr(FamJobActivatable, jobType), 0)
 	err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
 		if len(k) != len(prefix)+8 {
 			return true

@@ -5,6 +5,7 @@ package state
 // Contract:
 //   - Reads see every earlier write made through the same KV (read-your-writes).
 //   - Get returns a value the caller may keep: implementations copy it.
+//   - Set copies key and value: the engine reuses its key buffers.
 //   - Iterate visits the keys that start with prefix in ascending byte order;
 //     the key and value passed to fn are only valid during the call. fn returns
 //     false to stop early. Writes during iteration are not allowed.

@@ -2,6 +2,7 @@ package state
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/RaduBerinde/btreemap"
 )
@@ -18,35 +19,46 @@ func NewMemKV() *MemKV {
 	return &MemKV{t: btreemap.New[string, []byte](32, strings.Compare)}
 }
 
-// Get returns a copy of the value stored under key.
+// view is key as a string without a copy, for lookups that do not keep it.
+func view(key []byte) string {
+	return unsafe.String(unsafe.SliceData(key), len(key))
+}
+
+// Get returns the value stored under key. Stored values are never changed
+// in place (Set stores a fresh copy), so the caller may keep the result;
+// it must not modify it.
 func (m *MemKV) Get(key []byte) ([]byte, bool, error) {
-	_, v, ok := m.t.Get(string(key))
+	_, v, ok := m.t.Get(view(key))
 	if !ok {
 		return nil, false, nil
 	}
-	return append([]byte(nil), v...), true, nil
+	return v[:len(v):len(v)], true, nil
 }
 
-// Set stores a copy of value under key.
+// Set stores a copy of key and value (one allocation for both).
 func (m *MemKV) Set(key, value []byte) error {
-	m.t.ReplaceOrInsert(string(key), append([]byte(nil), value...))
+	buf := make([]byte, len(key)+len(value))
+	copy(buf, key)
+	copy(buf[len(key):], value)
+	m.t.ReplaceOrInsert(view(buf[:len(key)]), buf[len(key):])
 	return nil
 }
 
 // Delete removes key; deleting a missing key is not an error.
 func (m *MemKV) Delete(key []byte) error {
-	m.t.Delete(string(key))
+	m.t.Delete(view(key))
 	return nil
 }
 
 // Iterate visits the keys with the given prefix in ascending order.
 func (m *MemKV) Iterate(prefix []byte, fn func(key, value []byte) bool) error {
-	p := string(prefix)
+	p := view(prefix)
 	m.t.AscendFunc(btreemap.GE(p), btreemap.Max[string](), func(k string, v []byte) bool {
 		if !strings.HasPrefix(k, p) {
 			return false
 		}
-		return fn([]byte(k), v)
+		// the key's bytes are not changed by fn (KV contract)
+		return fn(unsafe.Slice(unsafe.StringData(k), len(k)), v)
 	})
 	return nil
 }

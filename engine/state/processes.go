@@ -8,23 +8,23 @@ import (
 
 // GetProcess returns the deployed process with a definition key, or nil.
 func (s *State) GetProcess(key int64) (*record.ProcessRecord, error) {
-	d, ok, err := s.get(keyInt(FamProcess, key), "process")
+	d, ok, err := s.get(s.keyInt(FamProcess, key), "process")
 	if !ok {
 		return nil, err
 	}
 	var p record.ProcessRecord
-	record.UnmarshalValue(d, &p)
-	return &p, decoded(d, "process")
+	record.UnmarshalValue(&d, &p)
+	return &p, decoded(&d, "process")
 }
 
 // ProcessKeyByVersion returns the definition key of a process version, or 0.
 func (s *State) ProcessKeyByVersion(id string, version int32) (int64, error) {
-	return s.ref(versionKey(id, version))
+	return s.ref(s.versionKey(id, version))
 }
 
 // LatestVersion returns the latest version of a process id (0: none).
 func (s *State) LatestVersion(id string) (int32, error) {
-	v, ok, err := s.KV.Get(keyStr(FamProcessLatest, id))
+	v, ok, err := s.KV.Get(s.keyStr(FamProcessLatest, id))
 	if err != nil || !ok {
 		return 0, wrap(err, "latest version")
 	}
@@ -32,26 +32,26 @@ func (s *State) LatestVersion(id string) (int32, error) {
 	return int32(n), nil
 }
 
-func versionKey(id string, version int32) []byte {
-	k := append(keyStr(FamProcessByIDVersion, id), 0)
+func (s *State) versionKey(id string, version int32) []byte {
+	k := append(s.keyStr(FamProcessByIDVersion, id), 0)
 	return binary.BigEndian.AppendUint32(k, uint32(version))
 }
 
 // PutProcess stores a deployed process and makes it the latest version of
 // its id if it is newer.
 func (s *State) PutProcess(p *record.ProcessRecord) error {
-	if err := s.put(keyInt(FamProcess, p.ProcessDefinitionKey), func(e *record.Encoder) { record.MarshalValue(e, p) }); err != nil {
+	if err := s.put(s.keyInt(FamProcess, p.ProcessDefinitionKey), func(e *record.Encoder) { record.MarshalValue(e, p) }); err != nil {
 		return err
 	}
 	ref := binary.BigEndian.AppendUint64(nil, uint64(p.ProcessDefinitionKey))
-	if err := s.KV.Set(versionKey(p.BpmnProcessID, p.Version), ref); err != nil {
+	if err := s.KV.Set(s.versionKey(p.BpmnProcessID, p.Version), ref); err != nil {
 		return err
 	}
 	latest, err := s.LatestVersion(p.BpmnProcessID)
 	if err != nil || latest >= p.Version {
 		return err
 	}
-	return s.KV.Set(keyStr(FamProcessLatest, p.BpmnProcessID), binary.AppendUvarint(nil, uint64(p.Version)))
+	return s.KV.Set(s.keyStr(FamProcessLatest, p.BpmnProcessID), binary.AppendUvarint(nil, uint64(p.Version)))
 }
 
 // PutDeployment stores a deployment's metadata (resources live with the
@@ -59,7 +59,7 @@ func (s *State) PutProcess(p *record.ProcessRecord) error {
 func (s *State) PutDeployment(d *record.DeploymentRecord) error {
 	meta := *d
 	meta.Resources = nil
-	return s.put(keyInt(FamDeployment, d.DeploymentKey), func(e *record.Encoder) { record.MarshalValue(e, &meta) })
+	return s.put(s.keyInt(FamDeployment, d.DeploymentKey), func(e *record.Encoder) { record.MarshalValue(e, &meta) })
 }
 
 // VisitProcesses calls fn for every deployed process in key order.

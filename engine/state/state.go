@@ -17,6 +17,10 @@ import (
 // the replay test checks this.
 type State struct {
 	KV KV
+
+	scratch [4][]byte // key buffers (see key)
+	next    int
+	cache   map[int64]ElementInstance
 }
 
 // New returns the typed view of kv.
@@ -29,15 +33,15 @@ const stateVersion = 1
 // ErrCorrupt reports a state value that cannot be decoded.
 var ErrCorrupt = errors.New("state: corrupt value")
 
-func (s *State) get(k []byte, what string) (*record.Decoder, bool, error) {
+func (s *State) get(k []byte, what string) (record.Decoder, bool, error) {
 	v, ok, err := s.KV.Get(k)
 	if err != nil || !ok {
-		return nil, false, wrap(err, what)
+		return record.Decoder{}, false, wrap(err, what)
 	}
 	if len(v) == 0 || v[0] != stateVersion {
-		return nil, false, fmt.Errorf("%s: %w", what, ErrCorrupt)
+		return record.Decoder{}, false, fmt.Errorf("%s: %w", what, ErrCorrupt)
 	}
-	return &record.Decoder{B: v[1:]}, true, nil
+	return record.Decoder{B: v[1:]}, true, nil
 }
 
 func (s *State) put(k []byte, encode func(e *record.Encoder)) error {
@@ -76,7 +80,7 @@ func (s *State) hasPrefix(prefix []byte) (bool, error) {
 
 // Counter reads a counter of the meta family (0 when unset).
 func (s *State) Counter(name string) (int64, error) {
-	v, ok, err := s.KV.Get(keyStr(FamMeta, name))
+	v, ok, err := s.KV.Get(s.keyStr(FamMeta, name))
 	if err != nil || !ok {
 		return 0, wrap(err, "counter "+name)
 	}
@@ -89,7 +93,7 @@ func (s *State) Counter(name string) (int64, error) {
 
 // PutCounter writes a counter of the meta family.
 func (s *State) PutCounter(name string, v int64) error {
-	return s.KV.Set(keyStr(FamMeta, name), binary.AppendUvarint(nil, uint64(v)))
+	return s.KV.Set(s.keyStr(FamMeta, name), binary.AppendUvarint(nil, uint64(v)))
 }
 
 // Counter names.

@@ -37,13 +37,18 @@ func TestMemKV_IteratesAPrefixInKeyOrderAndStopsEarly(t *testing.T) {
 	}
 }
 
-func TestMemKV_GetReturnsACopy(t *testing.T) {
+func TestMemKV_ValuesSurviveLaterWritesToTheirKeyAndInputs(t *testing.T) {
 	kv := NewMemKV()
-	_ = kv.Set([]byte("k"), []byte("abc"))
-	v, _, _ := kv.Get([]byte("k"))
-	v[0] = 'X'
-	if w, _, _ := kv.Get([]byte("k")); string(w) != "abc" {
-		t.Fatalf("stored value changed through Get's result: %s", w)
+	key, val := []byte("k"), []byte("abc")
+	_ = kv.Set(key, val)
+	val[0], key[0] = 'X', 'j' // the caller reuses its buffers
+	v, ok, _ := kv.Get([]byte("k"))
+	if !ok || string(v) != "abc" {
+		t.Fatalf("stored value changed with the caller's buffer: %s %v", v, ok)
+	}
+	_ = kv.Set([]byte("k"), []byte("new"))
+	if string(v) != "abc" {
+		t.Fatalf("a kept value changed when its key was set again: %s", v)
 	}
 }
 

@@ -24,7 +24,7 @@ func decodeVariable(v []byte) (Variable, error) {
 
 // GetVariable returns the variable name of scope (found=false if absent).
 func (s *State) GetVariable(scope int64, name string) (Variable, bool, error) {
-	v, ok, err := s.KV.Get(keyIntStr(FamVariable, scope, name))
+	v, ok, err := s.KV.Get(s.keyIntStr(FamVariable, scope, name))
 	if err != nil || !ok {
 		return Variable{}, false, wrap(err, "variable")
 	}
@@ -37,13 +37,13 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 	b := make([]byte, 0, 10+len(v.Value))
 	b = binary.AppendVarint(b, v.Key)
 	b = append(b, v.Value...)
-	return s.KV.Set(keyIntStr(FamVariable, scope, name), b)
+	return s.KV.Set(s.keyIntStr(FamVariable, scope, name), b)
 }
 
 // VisitVariables calls fn for each variable of scope in name order. The
 // value is valid only during the call.
 func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) bool) error {
-	prefix := keyInt(FamVariable, scope)
+	prefix := s.keyInt(FamVariable, scope)
 	var derr error
 	err := s.KV.Iterate(prefix, func(k, val []byte) bool {
 		v, err := decodeVariable(val)
@@ -61,7 +61,7 @@ func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) boo
 
 func (s *State) deleteScopeVariables(scope int64) error {
 	var keys [][]byte
-	err := s.KV.Iterate(keyInt(FamVariable, scope), func(k, _ []byte) bool {
+	err := s.KV.Iterate(s.keyInt(FamVariable, scope), func(k, _ []byte) bool {
 		keys = append(keys, append([]byte(nil), k...))
 		return true
 	})
