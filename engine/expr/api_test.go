@@ -185,9 +185,9 @@ func TestEvalBoolRejectsNonBooleanNamingExpressionAndMissingVariables(t *testing
 		vars MapVars
 		want string
 	}{
-		{"amount > limit", MapVars{"amount": 5}, "failed to evaluate 'amount > limit': expected a boolean, but got null (not set: limit)"},
-		{"amount", MapVars{"amount": 5}, "failed to evaluate 'amount': expected a boolean, but got number 5"},
-		{`"yes"`, nil, `failed to evaluate '"yes"': expected a boolean, but got string "yes"`},
+		{"amount > limit", MapVars{"amount": 5}, "failed to evaluate expression 'amount > limit': expected a boolean, but got null (not set: limit)"},
+		{"amount", MapVars{"amount": 5}, "failed to evaluate expression 'amount': expected a boolean, but got number 5"},
+		{`"yes"`, nil, `failed to evaluate expression '"yes"': expected a boolean, but got string "yes"`},
 	}
 	for _, tt := range tests {
 		_, err := mustCompile(t, tt.src).EvalBool(tt.vars)

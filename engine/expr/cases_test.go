@@ -91,8 +91,20 @@ func TestCasesFromTestdata(t *testing.T) {
 	if len(cases) < 300 {
 		t.Errorf("only %d cases; the table should have at least 300", len(cases))
 	}
+	byFile := map[string][]tableCase{}
+	var files []string
 	for _, c := range cases {
-		checkCase(t, c)
+		if byFile[c.file] == nil {
+			files = append(files, c.file)
+		}
+		byFile[c.file] = append(byFile[c.file], c)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".cases"), func(t *testing.T) {
+			for _, c := range byFile[file] {
+				checkCase(t, c)
+			}
+		})
 	}
 }
 

@@ -61,9 +61,9 @@ type EvalError struct {
 
 func (e *EvalError) Error() string {
 	if e.Sub == "" || e.Sub == e.Expr {
-		return fmt.Sprintf("failed to evaluate '%s': %s", e.Expr, e.Msg)
+		return fmt.Sprintf("failed to evaluate expression '%s': %s", e.Expr, e.Msg)
 	}
-	return fmt.Sprintf("failed to evaluate '%s': %s, in '%s' at column %d", e.Expr, e.Msg, e.Sub, e.Column)
+	return fmt.Sprintf("failed to evaluate expression '%s': %s, in '%s' at column %d", e.Expr, e.Msg, e.Sub, e.Column)
 }
 
 // failure is what the run-time functions return: at is the index of the AST
