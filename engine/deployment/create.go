@@ -2,8 +2,8 @@ package deployment
 
 import (
 	"bytes"
-	"errors"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 
