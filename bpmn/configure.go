@@ -36,7 +36,8 @@ func (b *builder) configure(n *Node, el *Element) {
 		n.MultiInstance = mi
 	}
 	if n.Kind == KindAdHocSubProcess {
-		n.AdHoc = &AdHocSubProcess{CompletionCondition: clonePtr(el.CompletionCondition)}
+		n.AdHoc = &AdHocSubProcess{CompletionCondition: clonePtr(el.CompletionCondition),
+			CancelRemainingInstances: el.CancelRemainingInstances}
 		if x.AdHoc != nil {
 			n.AdHoc.ActiveElementsCollection = x.AdHoc.ActiveElementsCollection
 		}

@@ -225,4 +225,5 @@ type MultiInstance struct {
 type AdHocSubProcess struct {
 	ActiveElementsCollection Expression
 	CompletionCondition      *Expression
+	CancelRemainingInstances bool
 }

@@ -220,6 +220,7 @@ func TestActivitiesKeepTheirConfiguration(t *testing.T) {
 	equal(t, "active elements", a.AdHoc.ActiveElementsCollection.Source, "requestedChecks")
 	equal(t, "completion", a.AdHoc.CompletionCondition.Source, "done")
 	equal(t, "children", len(a.Children), 2)
+	equal(t, "cancel remaining default", a.AdHoc.CancelRemainingInstances, true)
 
 	g = only(t, compileFile(t, "tasks.bpmn"))
 	u := node(t, g, "review").UserTask

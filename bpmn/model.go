@@ -127,8 +127,10 @@ type Element struct {
 	// Sequence flows.
 	SourceRef, TargetRef string
 	Condition            *Expression // conditionExpression text
-	// Ad-hoc subprocess completion condition (the BPMN element).
-	CompletionCondition *Expression
+	// Ad-hoc subprocesses: the BPMN completion condition, and whether
+	// instances still running are cancelled when it is met (default true).
+	CompletionCondition      *Expression
+	CancelRemainingInstances bool
 	// CalledElementAttr is the BPMN calledElement attribute of a call
 	// activity; Zeebe ignores it in favour of zeebe:calledElement.
 	CalledElementAttr string

@@ -194,18 +194,19 @@ func (rd *reader) flowElements(parent *etree.Element) []*Element {
 func (rd *reader) element(e *etree.Element) *Element {
 	el := &Element{
 		Tag: e.Tag, Kind: flowKinds[e.Tag], ID: attr(e, "id"), Name: attr(e, "name"), Pos: rd.at(e),
-		Default:           attr(e, "default"),
-		IsForCompensation: boolAttr(e, "isForCompensation", false),
-		AttachedToRef:     attr(e, "attachedToRef"),
-		CancelActivity:    boolAttr(e, "cancelActivity", true),
-		IsInterrupting:    boolAttr(e, "isInterrupting", true),
-		ParallelMultiple:  boolAttr(e, "parallelMultiple", false),
-		TriggeredByEvent:  boolAttr(e, "triggeredByEvent", false),
-		MessageRef:        attr(e, "messageRef"),
-		SourceRef:         attr(e, "sourceRef"),
-		TargetRef:         attr(e, "targetRef"),
-		CalledElementAttr: attr(e, "calledElement"),
-		Extensions:        rd.extensions(e),
+		Default:                  attr(e, "default"),
+		IsForCompensation:        boolAttr(e, "isForCompensation", false),
+		AttachedToRef:            attr(e, "attachedToRef"),
+		CancelActivity:           boolAttr(e, "cancelActivity", true),
+		IsInterrupting:           boolAttr(e, "isInterrupting", true),
+		ParallelMultiple:         boolAttr(e, "parallelMultiple", false),
+		TriggeredByEvent:         boolAttr(e, "triggeredByEvent", false),
+		CancelRemainingInstances: boolAttr(e, "cancelRemainingInstances", true),
+		MessageRef:               attr(e, "messageRef"),
+		SourceRef:                attr(e, "sourceRef"),
+		TargetRef:                attr(e, "targetRef"),
+		CalledElementAttr:        attr(e, "calledElement"),
+		Extensions:               rd.extensions(e),
 	}
 	if el.Kind == KindSubProcess && el.TriggeredByEvent {
 		el.Kind = KindEventSubProcess

@@ -127,12 +127,29 @@ func (b *builder) validateScope(n *Node) {
 			n.StartEvent = n.StartEvents[0]
 		}
 	case KindAdHocSubProcess:
-		if len(n.StartEvents) > 0 {
-			b.c.nodeErrorf(n, "ad-hoc subprocess must not contain start events")
-		}
+		b.validateAdHoc(n)
 	}
 	if n.Kind == KindProcess {
 		b.uniqueStartNames(n)
+	}
+}
+
+// validateAdHoc checks an ad-hoc subprocess: activities only, no start or
+// end events (Zeebe's AdHocSubProcessValidator).
+func (b *builder) validateAdHoc(n *Node) {
+	activities := 0
+	for _, c := range n.Children {
+		switch {
+		case c.Kind == KindStartEvent:
+			b.c.nodeErrorf(n, "ad-hoc subprocess must not contain a start event (%q)", c.ID)
+		case c.Kind == KindEndEvent:
+			b.c.nodeErrorf(n, "ad-hoc subprocess must not contain an end event (%q)", c.ID)
+		case c.Kind.IsActivity():
+			activities++
+		}
+	}
+	if activities == 0 {
+		b.c.nodeErrorf(n, "ad-hoc subprocess must have at least one activity")
 	}
 }
 
@@ -141,7 +158,15 @@ func (b *builder) validateScope(n *Node) {
 // twice.
 func (b *builder) uniqueStartNames(p *Node) {
 	names := map[string]string{}
+	messages := map[string]string{}
 	for _, s := range p.StartEvents {
+		if s.Message != nil {
+			if other, dup := messages[s.Message.MessageID]; dup {
+				b.c.nodeErrorf(s, "message %q is already referred to by start event %q; a message can start a process at one event only", s.Message.MessageID, other)
+				continue
+			}
+			messages[s.Message.MessageID] = s.ID
+		}
 		var kind string
 		var name Expression
 		switch {
