@@ -82,6 +82,9 @@ func (b *builder) event(n *Node, el *Element) {
 		}
 	case EventCompensation:
 		n.Compensation = &CompensationEvent{WaitForCompletion: ed.WaitForCompletion}
+		if n.Kind == KindEndEvent && !ed.WaitForCompletion {
+			b.c.nodeErrorf(n, "a compensation end event must wait for completion (waitForCompletion true or absent)")
+		}
 		if ed.ActivityRef != "" {
 			a := b.g.ByID[ed.ActivityRef]
 			if a == nil || !a.Kind.IsActivity() {

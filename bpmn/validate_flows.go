@@ -70,12 +70,7 @@ func (b *builder) validateFlows(n *Node) {
 		case n.Event != EventCompensation && len(n.Outgoing) == 0:
 			b.c.nodeErrorf(n, "boundary event has no outgoing sequence flow")
 		}
-		for _, l := range n.ExecutionListeners {
-			if l.EventType == "start" {
-				b.c.nodeErrorf(n, "execution listeners of type start are not supported on boundary events")
-				break
-			}
-		}
+
 	case KindEventSubProcess:
 		if len(n.Incoming)+len(n.Outgoing) > 0 {
 			b.c.nodeErrorf(n, "event subprocess has sequence flows; it starts only by its event")

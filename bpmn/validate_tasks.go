@@ -9,6 +9,7 @@ import (
 func (b *builder) validate(n *Node) {
 	b.validateTask(n)
 	b.validateMappings(n)
+	b.validateListenerPlacement(n)
 	b.validateMultiInstance(n)
 	b.validateGateway(n)
 	b.validateFlows(n)
@@ -86,6 +87,35 @@ func (b *builder) validateTask(n *Node) {
 			b.c.nodeErrorf(n, "execution listener eventType %q is neither start nor end", l.EventType)
 		}
 		b.checkRetries(n, l.Retries)
+	}
+}
+
+// validateListenerPlacement rejects execution listeners at moments an
+// element does not have (Zeebe's StartEvent/Boundary/Gateway/EndEvent
+// validators): a start event or boundary event has no start of its own, a
+// gateway or an error or escalation end event no end.
+func (b *builder) validateListenerPlacement(n *Node) {
+	var forbidden, what string
+	switch {
+	case n.Kind == KindBoundaryEvent && n.Event == EventCompensation && len(n.ExecutionListeners) > 0:
+		b.c.nodeErrorf(n, "execution listeners are not supported on compensation boundary events")
+		return
+	case n.Kind == KindStartEvent:
+		forbidden, what = "start", "start events"
+	case n.Kind == KindBoundaryEvent:
+		forbidden, what = "start", "boundary events"
+	case n.Kind.IsGateway():
+		forbidden, what = "end", "gateways"
+	case n.Kind == KindEndEvent && (n.Event == EventError || n.Event == EventEscalation):
+		forbidden, what = "end", "error and escalation end events"
+	default:
+		return
+	}
+	for _, l := range n.ExecutionListeners {
+		if l.EventType == forbidden {
+			b.c.nodeErrorf(n, "execution listeners of type %s are not supported on %s", forbidden, what)
+			return
+		}
 	}
 }
 
