@@ -65,7 +65,7 @@ func runEval(out, errw io.Writer, source, varsJSON, now string) error {
 		fmt.Fprintln(errw, "shoal eval:", err)
 		var ee *expr.EvalError
 		if errors.As(err, &ee) && ee.Column > 0 {
-			printMarker(errw, source, ee.Column)
+			printMarker(errw, e.Source(), ee.Column) // run-time columns count in Source()
 		}
 		return exitError{1}
 	}

@@ -42,7 +42,7 @@ func TestEvalCommand(t *testing.T) {
 		{"syntax error with marker", []string{"=amount >> 5"}, "",
 			"shoal eval: unexpected '>' at column 10, expected an expression\n  =amount >> 5\n           ^\n", 1},
 		{"run-time error with marker", []string{`=1 + "a"`}, "",
-			"shoal eval: failed to evaluate expression '1 + \"a\"': cannot add number 1 and string \"a\"\n  =1 + \"a\"\n   ^\n", 1},
+			"shoal eval: failed to evaluate expression '1 + \"a\"': cannot add number 1 and string \"a\"\n  1 + \"a\"\n  ^\n", 1},
 		{"bad vars", []string{"1", "--vars", "[1]"}, "", "", 1},
 	}
 	for _, tt := range tests {

@@ -60,7 +60,7 @@ func TestEvalErrorNamesSubExpression(t *testing.T) {
 	if !errors.As(err, &ee) {
 		t.Fatalf("got %v, want *EvalError", err)
 	}
-	want := EvalError{Expr: "count > 0 and total / count > limit", Sub: "total / count", Column: 16, Msg: `cannot divide string "lots" by number 2`}
+	want := EvalError{Expr: "count > 0 and total / count > limit", Sub: "total / count", Column: 15, Msg: `cannot divide string "lots" by number 2`}
 	if *ee != want {
 		t.Errorf("got %+v\nwant %+v", *ee, want)
 	}

@@ -62,8 +62,9 @@
 //
 // Compile returns *SyntaxError (column, what was found, what was expected)
 // or *NotSupportedError; its columns count the leading "=" when the source
-// has one. Eval returns *EvalError naming the expression, the failing
-// sub-expression, its column and the values involved. A wrong type where a
+// has one (callers quote the attribute as written). Eval returns *EvalError
+// naming the expression (as Source(), without "="), the failing
+// sub-expression, its column in Source() and the values involved. A wrong type where a
 // function needs one is an error, not a silent null; a null argument gives
 // null. The typed evaluations (EvalBool, EvalString, ...) report a result of
 // the wrong type, and for a null result they name the variables the

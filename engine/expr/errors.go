@@ -55,7 +55,7 @@ func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
 type EvalError struct {
 	Expr   string // the whole expression
 	Sub    string // the sub-expression that failed
-	Column int    // where Sub starts, 1-based
+	Column int    // where Sub starts in Expr (the source without "="), 1-based
 	Msg    string // e.g. `cannot add string "a" and number 1`
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
@@ -94,7 +95,9 @@ func (e *Expr) runtimeError(err error) error {
 		ee := &EvalError{Expr: e.source, Msg: f.msg}
 		if f.at >= 0 && f.at < len(e.spans) {
 			sp := e.spans[f.at]
-			ee.Sub, ee.Column = e.parsed[sp.start:sp.end], column(e.parsed, sp.start)
+			// the column counts in Source(), which the message quotes
+			trim := len(e.parsed) - len(strings.TrimLeftFunc(e.parsed, unicode.IsSpace))
+			ee.Sub, ee.Column = e.parsed[sp.start:sp.end], column(e.source, sp.start-trim)
 		}
 		return ee
 	}
