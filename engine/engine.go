@@ -167,6 +167,9 @@ func (e *Engine) Replay(kv state.KV, records []record.Record) error {
 			return fmt.Errorf("engine: replay position %d: %w", records[i].Position, err)
 		}
 	}
+	if err := st.Flush(); err != nil {
+		return err
+	}
 	if err := st.PutCounter(state.CounterKey, key); err != nil {
 		return err
 	}

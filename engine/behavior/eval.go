@@ -24,7 +24,8 @@ func Eval(c *proc.Context, e *bpmn.Expression, vars proc.Vars, errorType string,
 		return nil, sv.err // state I/O, not the user's fault
 	}
 	if err != nil {
-		return nil, proc.Failf(errorType, scope, "Expected to evaluate expression '%s', but failed: %v", e.Source, err)
+		// engine/expr's message names the expression and the position
+		return nil, proc.Failf(errorType, scope, "%v", err)
 	}
 	return v, nil
 }

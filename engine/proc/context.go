@@ -62,7 +62,7 @@ func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.L
 		return nil, err
 	}
 	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p,
-		records: make([]record.Record, 0, 32), queue: make([]int, 0, 8)}
+		records: make([]record.Record, 0, 16), queue: make([]int, 0, 8)}
 	c.env = applier.Env{State: st, Graphs: graphs, JobActivatable: c.noteJobType}
 	return c, nil
 }
@@ -197,8 +197,12 @@ func (c *Context) RespondTo(requestID uint64, r *record.Record) {
 	c.responses = append(c.responses, Response{RequestID: requestID, Record: resp})
 }
 
-// Finish stores the counters and returns what was written.
+// Finish writes the cached state and the counters and returns what was
+// written.
 func (c *Context) Finish() ([]record.Record, []Response, []string, error) {
+	if err := c.State.Flush(); err != nil {
+		return nil, nil, nil, err
+	}
 	if err := c.State.PutCounter(state.CounterKey, c.nextKey); err != nil {
 		return nil, nil, nil, err
 	}

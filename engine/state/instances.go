@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/binary"
+	"slices"
 
 	"github.com/shoalbpm/shoal/engine/record"
 )
@@ -26,12 +27,17 @@ func (e *ElementInstance) IsActive() bool {
 // GetElementInstance returns the element instance with key, or nil. The
 // result is the caller's copy.
 //
-// Element instances are read many times while a command is processed, so
-// State keeps the decoded ones it has seen (it lives for one Process call,
-// and every write goes through PutElementInstance/DeleteElementInstance,
-// which keep the cache right).
+// Element instances are read and written many times while a command is
+// processed, and most elements (events, gateways) live and die within one
+// Process call. So State keeps them in a write-back cache: reads are
+// served from it, writes stay in it, and Flush writes the final values
+// (or deletions) to the KV once. Call Flush before the KV is committed.
 func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
-	if ei, ok := s.cache[key]; ok {
+	if c, ok := s.cache[key]; ok {
+		if c.deleted {
+			return nil, nil
+		}
+		ei := c.ei
 		return &ei, nil
 	}
 	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
@@ -43,28 +49,36 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 	if err := decoded(&d, "element instance"); err != nil {
 		return nil, err
 	}
-	s.remember(ei)
+	s.cacheEntry(key).ei = ei
 	return &ei, nil
 }
 
-func (s *State) remember(ei ElementInstance) {
-	if s.cache == nil {
-		s.cache = make(map[int64]ElementInstance, 16)
-	}
-	s.cache[ei.Key] = ei
+// cached is an element instance in the write-back cache.
+type cached struct {
+	ei      ElementInstance
+	dirty   bool // to be written (or deleted) by Flush
+	deleted bool
 }
 
-// PutElementInstance stores ei and links it to its flow scope.
+func (s *State) cacheEntry(key int64) *cached {
+	if s.cache == nil {
+		s.cache = make(map[int64]*cached, 16)
+	}
+	c := s.cache[key]
+	if c == nil {
+		c = &cached{}
+		s.cache[key] = c
+	}
+	return c
+}
+
+// PutElementInstance stores ei and, when it is created (ACTIVATING), links
+// it to its flow scope.
 func (s *State) PutElementInstance(ei *ElementInstance) error {
-	s.remember(*ei)
-	err := s.put(s.keyInt(FamElementInstance, ei.Key), func(e *record.Encoder) {
-		e.Int(ei.Key)
-		e.String(string(ei.State))
-		e.Int(ei.JobKey)
-		record.MarshalValue(e, &ei.Value)
-	})
-	if err != nil || ei.Value.FlowScopeKey <= 0 || ei.State != record.ElementActivating {
-		return err // the link to the flow scope is made once, on creation
+	c := s.cacheEntry(ei.Key)
+	c.ei, c.dirty, c.deleted = *ei, true, false
+	if ei.Value.FlowScopeKey <= 0 || ei.State != record.ElementActivating {
+		return nil // the link to the flow scope is made once, on creation
 	}
 	return s.KV.Set(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
 }
@@ -72,16 +86,45 @@ func (s *State) PutElementInstance(ei *ElementInstance) error {
 // DeleteElementInstance removes an instance, its link to its flow scope and
 // its variables.
 func (s *State) DeleteElementInstance(ei *ElementInstance) error {
-	delete(s.cache, ei.Key)
-	if err := s.KV.Delete(s.keyInt(FamElementInstance, ei.Key)); err != nil {
-		return err
-	}
+	c := s.cacheEntry(ei.Key)
+	c.dirty, c.deleted = true, true
 	if ei.Value.FlowScopeKey > 0 {
 		if err := s.KV.Delete(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key)); err != nil {
 			return err
 		}
 	}
 	return s.deleteScopeVariables(ei.Key)
+}
+
+// Flush writes the cached element instance changes to the KV, in key
+// order, and empties the cache.
+func (s *State) Flush() error {
+	keys := make([]int64, 0, len(s.cache))
+	for k, c := range s.cache {
+		if c.dirty {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys) // map order must not reach the KV
+	for _, k := range keys {
+		c := s.cache[k]
+		var err error
+		if c.deleted {
+			err = s.KV.Delete(s.keyInt(FamElementInstance, k))
+		} else {
+			err = s.put(s.keyInt(FamElementInstance, k), func(e *record.Encoder) {
+				e.Int(c.ei.Key)
+				e.String(string(c.ei.State))
+				e.Int(c.ei.JobKey)
+				record.MarshalValue(e, &c.ei.Value)
+			})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	clear(s.cache)
+	return nil
 }
 
 // ChildKeys returns the keys of the active children of an element

@@ -20,7 +20,7 @@ type State struct {
 
 	scratch [4][]byte // key buffers (see key)
 	next    int
-	cache   map[int64]ElementInstance
+	cache   map[int64]*cached // element instances (see GetElementInstance)
 }
 
 // New returns the typed view of kv.
