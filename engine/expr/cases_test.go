@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // A case file under testdata/ has one case per line:
@@ -122,7 +125,57 @@ func checkCase(t *testing.T, c tableCase) {
 		t.Errorf("%s: Compile(%s): %v", where, c.expr, err)
 		return
 	}
-	got, err := e.EvalAt(MapVars(c.vars), caseClock)
+	checkEval(t, where, e, c, c.vars)
+	// JSON numbers arrive as json.Number or float64, depending on the
+	// decoder; run the case with float64 variables too when that is lossless.
+	if floats, ok := floatVars(c.varsJS); ok {
+		checkEval(t, where+" (float64 vars)", e, c, floats)
+	}
+}
+
+func floatVars(js string) (map[string]any, bool) {
+	if js == "" {
+		return nil, false
+	}
+	var plain map[string]any
+	if err := json.Unmarshal([]byte(js), &plain); err != nil {
+		return nil, false
+	}
+	var exact any
+	dec := json.NewDecoder(strings.NewReader(js))
+	dec.UseNumber()
+	if err := dec.Decode(&exact); err != nil {
+		return nil, false
+	}
+	return plain, floatsExact(exact)
+}
+
+// floatsExact reports whether every number in v reads the same as float64.
+func floatsExact(v any) bool {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		d, derr := decimal.NewFromString(string(x))
+		return err == nil && derr == nil && decimal.NewFromFloat(f).Equal(d)
+	case []any:
+		for _, e := range x {
+			if !floatsExact(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if !floatsExact(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func checkEval(t *testing.T, where string, e *Expr, c tableCase, vars map[string]any) {
+	t.Helper()
+	got, err := e.EvalAt(MapVars(vars), caseClock)
 	if want, ok := strings.CutPrefix(c.want, "error:"); ok {
 		if err == nil || !strings.Contains(err.Error(), strings.TrimSpace(want)) {
 			t.Errorf("%s: %s: got %v, %v; want an error containing %q", where, c.expr, got, err, strings.TrimSpace(want))

@@ -157,19 +157,29 @@ func equal(a, b any) (eq bool, ok bool) {
 // of the same kind; ok is false when they are not comparable.
 func compare(a, b any) (int, bool) {
 	switch x := a.(type) {
-	case int64: // fast path for the most common case
-		if y, ok := b.(int64); ok {
+	case int64: // fast paths for the most common cases
+		switch y := b.(type) {
+		case int64:
 			return cmpInt(x, y), true
+		case float64:
+			if c, ok := cmpFloatInt(y, x); ok {
+				return -c, true
+			}
+		}
+	case int:
+		if y, ok := b.(float64); ok {
+			if c, ok := cmpFloatInt(y, int64(x)); ok {
+				return -c, true
+			}
 		}
 	case float64:
-		if y, ok := b.(float64); ok {
-			switch {
-			case x < y:
-				return -1, true
-			case x > y:
-				return 1, true
-			}
-			return 0, true
+		switch y := b.(type) {
+		case float64:
+			return cmpFloat(x, y)
+		case int64:
+			return cmpFloatInt(x, y)
+		case int:
+			return cmpFloatInt(x, int64(y))
 		}
 	case string:
 		y, ok := b.(string)
@@ -197,6 +207,29 @@ func compare(a, b any) (int, bool) {
 		return numCmp(x, y), true
 	}
 	return compareTemporal(a, b)
+}
+
+// cmpFloatInt compares a float64 variable with an integer without going
+// through decimals. It agrees with the decimal comparison: the integer is
+// exact as a float64 (|i| <= 2^53), and the decimal a float prints as lies
+// closer to it than any other float64.
+func cmpFloatInt(f float64, i int64) (int, bool) {
+	if i > 1<<53 || i < -(1<<53) {
+		return 0, false
+	}
+	return cmpFloat(f, float64(i))
+}
+
+func cmpFloat(a, b float64) (int, bool) {
+	switch {
+	case a != a || b != b: // NaN is not a FEEL number
+		return 0, false
+	case a < b:
+		return -1, true
+	case a > b:
+		return 1, true
+	}
+	return 0, true
 }
 
 func cmpInt(a, b int64) int {
