@@ -23,11 +23,12 @@
 // typed structs (zeebe.go); any other extension element is kept as plain XML
 // and ignored, as Zeebe does.
 //
-// etree does not record positions, so Parse makes a light first pass with
-// encoding/xml that records where each element starts, in document order,
-// and hands the positions to the elements of the etree document in the same
-// order. The same pass enforces the size, depth and DOCTYPE limits before
-// etree builds a tree.
+// etree does not record positions, so Parse first makes a light byte-level
+// pass over the markup (markup.go) that records where each start tag
+// begins, in document order, and hands the positions to the elements of the
+// etree document in the same order. The same pass enforces the size, depth
+// and DOCTYPE limits before etree builds a tree. When etree refuses the
+// input, a pass with encoding/xml finds the line and column of the error.
 //
 // Limits: a resource is at most MaxResourceSize (4 MiB) of at most
 // MaxElements (50,000) XML elements with MaxAttributes (200,000) attributes,

@@ -2,9 +2,12 @@ package bpmn
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +35,7 @@ func FuzzParseCompile(f *testing.F) {
 			}
 			return
 		}
+		checkPositions(t, data)
 		dep, err := Compile(defs, Options{Expressions: recordingCompiler{}})
 		if err != nil {
 			var list ErrorList
@@ -61,5 +65,38 @@ func checkWired(t *testing.T, g *Graph) {
 		if n.Kind == KindBoundaryEvent && n.AttachedTo == nil {
 			t.Fatalf("boundary %q has no host", n.ID)
 		}
+	}
+}
+
+// checkPositions compares where prescan found the start tags of an accepted
+// document with where encoding/xml's tokenizer finds them: the byte scan
+// must agree with a real XML parser, or elements get wrong positions.
+func checkPositions(t *testing.T, data []byte) {
+	t.Helper()
+	if !bytes.Equal(positionText(data), data) {
+		return // a Latin-1 file: the decoder counts converted bytes
+	}
+	starts, err := prescan(data)
+	if err != nil {
+		t.Fatalf("Parse accepted what prescan refuses: %v", err)
+	}
+	var want []int
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = charsetReader
+	for {
+		off := d.InputOffset()
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Parse accepted what encoding/xml refuses: %v", err)
+		}
+		if _, ok := tok.(xml.StartElement); ok {
+			want = append(want, int(off))
+		}
+	}
+	if !slices.Equal(starts, want) {
+		t.Fatalf("prescan start tags at %v, encoding/xml at %v", starts, want)
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // Limits on one resource. They bound the memory a hostile file can take:
-// the whole file is held in memory, and etree builds a tree of it.
+// the whole file is held in memory, and etree builds a tree of it. prescan
+// (markup.go) enforces them before etree starts.
 const (
 	// MaxResourceSize is the largest BPMN file Parse accepts (4 MiB; the
 	// largest real model in our corpus is under 400 KB).
@@ -49,152 +50,71 @@ func Parse(r io.Reader) (*Definitions, error) {
 	if len(data) > MaxResourceSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB; Shoal refuses larger BPMN resources", MaxResourceSize>>20)}
 	}
-	if n := countAttributes(data); n > MaxAttributes {
-		return nil, tooManyAttributes(data, n)
-	}
-	pos, err := scan(data)
+	starts, err := prescan(data)
 	if err != nil {
 		return nil, err
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings = etree.ReadSettings{CharsetReader: charsetReader, MaxDepth: MaxDepth + 1}
 	if err := doc.ReadFromBytes(data); err != nil {
-		// scan accepted the input, so this is unexpected; still an error,
-		// not a panic.
+		// etree says only that the input is malformed; scan finds where.
+		if serr := scan(data); serr != nil {
+			return nil, serr
+		}
 		return nil, &Error{Line: 1, Column: 1, Msg: "not well-formed XML: " + err.Error()}
 	}
 	root := doc.Root()
 	if root == nil {
 		return nil, &Error{Line: 1, Column: 1, Msg: "no root element; a BPMN file starts with <bpmn:definitions>"}
 	}
-	rd := &reader{pos: make(map[*etree.Element]Pos, len(pos))}
+	rd := &reader{pos: make(map[*etree.Element]Pos, len(starts))}
+	lines := &cursor{data: data, line: 1, col: 1}
+	pos := make([]Pos, len(starts))
+	for i, off := range starts {
+		pos[i] = lines.pos(int64(off))
+	}
 	if n := rd.index(root, pos, 0); n != len(pos) {
-		return nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf("internal: %d elements read, %d positions", n, len(pos))}
+		return nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf("not well-formed XML: %d elements read, %d start tags found", n, len(pos))}
 	}
 	return rd.definitions(root)
 }
 
-// scan is the first pass over the input: it checks that the input is
-// well-formed XML within the limits and returns where each element starts,
-// in document order. encoding/xml never expands entities other than the
-// five predefined ones, and a DOCTYPE is refused outright, so entity
-// expansion cannot blow up memory.
-func scan(input []byte) ([]Pos, error) {
+// scan locates the syntax error of a document etree refused: it decodes
+// the tokens with encoding/xml, which knows the line, and checks that end
+// tags match their start tags. It returns nil when it finds nothing wrong.
+func scan(input []byte) error {
 	data := positionText(input)
 	lines := &cursor{data: data, line: 1, col: 1}
 	d := xml.NewDecoder(bytes.NewReader(input))
 	d.Strict = true
 	d.CharsetReader = charsetReader
-	var pos []Pos
-	// RawToken skips namespace translation (etree does its own); so the
-	// nesting of start and end tags is checked here.
+	// RawToken skips namespace translation, so the nesting of start and
+	// end tags is checked here.
 	var open []xml.Name
-	attrs := 0
 	for {
 		off := d.InputOffset()
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if len(open) > 0 {
 				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: unexpected end of file (truncated XML?)"}
+				return &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: unexpected end of file (truncated XML?)"}
 			}
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, syntaxError(d, lines, err)
+			return syntaxError(d, lines, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(open) >= MaxDepth {
-				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("elements nested more than %d deep; Shoal refuses deeper nesting", MaxDepth)}
-			}
-			if len(pos) >= MaxElements {
-				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("more than %d XML elements; Shoal refuses larger BPMN resources", MaxElements)}
-			}
-			if attrs += len(t.Attr); attrs > MaxAttributes {
-				return nil, tooManyAttributes(data, attrs)
-			}
-			if len(open) == 0 && len(pos) > 0 {
-				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "not well-formed XML: more than one root element"}
-			}
 			open = append(open, t.Name)
-			pos = append(pos, lines.pos(off))
 		case xml.EndElement:
 			if len(open) == 0 || open[len(open)-1] != t.Name {
 				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("not well-formed XML: unexpected end tag </%s>", qname(t.Name))}
+				return &Error{Line: p.Line, Column: p.Column, Msg: fmt.Sprintf("not well-formed XML: unexpected end tag </%s>", qname(t.Name))}
 			}
 			open = open[:len(open)-1]
-		case xml.Directive:
-			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
-				p := lines.pos(off)
-				return nil, &Error{Line: p.Line, Column: p.Column, Msg: "DOCTYPE declarations (and their entities) are not allowed in BPMN files"}
-			}
 		}
 	}
-	if len(pos) == 0 {
-		return nil, &Error{Line: 1, Column: 1, Msg: "not XML: no element found"}
-	}
-	return pos, nil
-}
-
-// countAttributes counts the attributes of all start tags with a plain
-// byte scan, before encoding/xml builds one token of them: a single tag
-// with a million attributes would otherwise cost hundreds of megabytes.
-// Comments, CDATA sections, processing instructions and quoted values are
-// skipped, so the count is exact for well-formed input.
-func countAttributes(data []byte) int {
-	n := 0
-	for i := 0; i < len(data); {
-		j := bytes.IndexByte(data[i:], '<')
-		if j < 0 {
-			break
-		}
-		i += j
-		rest := data[i:]
-		switch {
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			i += skipPast(rest, "-->")
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			i += skipPast(rest, "]]>")
-		case bytes.HasPrefix(rest, []byte("<?")):
-			i += skipPast(rest, "?>")
-		case bytes.HasPrefix(rest, []byte("<!")):
-			i += skipPast(rest, ">")
-		default:
-			k := 1
-			for ; k < len(rest) && rest[k] != '>'; k++ {
-				switch rest[k] {
-				case '=':
-					n++
-				case '"', '\'':
-					if q := bytes.IndexByte(rest[k+1:], rest[k]); q >= 0 {
-						k += q + 1
-					} else {
-						k = len(rest)
-					}
-				}
-			}
-			i += k
-		}
-	}
-	return n
-}
-
-// skipPast returns the length of b up to and including the end marker, or
-// len(b) if it is missing.
-func skipPast(b []byte, end string) int {
-	if k := bytes.Index(b, []byte(end)); k >= 0 {
-		return k + len(end)
-	}
-	return len(b)
-}
-
-func tooManyAttributes(data []byte, n int) error {
-	return &Error{Line: 1, Column: 1, Msg: fmt.Sprintf("%d XML attributes, more than %d; Shoal refuses larger BPMN resources", n, MaxAttributes)}
 }
 
 func qname(n xml.Name) string {
