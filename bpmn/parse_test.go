@@ -200,7 +200,7 @@ func attributesOf(t *testing.T, xml string) int {
 // real XML tokenizer on markup that could mislead it.
 func TestPrescanAgreesWithEncodingXML(t *testing.T) {
 	docs := []string{
-		`<r a="x>y" b='<not a tag>'><c/></r>`,
+		`<r a="x>y" b='not a > tag'><c/></r>`,
 		`<?xml version="1.0"?><!-- <fake> --><r><![CDATA[<fake/> ]]>text &lt;fake&gt;<?pi <fake>?><c d="1" /></r>`,
 		"<r\n  a = \"1\"\n  b='2'\n><c\n/><d></d>\n</r>",
 		`<bpmn:definitions xmlns:bpmn="` + NSModel + `"><bpmn:process id="p"/></bpmn:definitions>`,
