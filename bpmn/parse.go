@@ -39,9 +39,9 @@ const (
 )
 
 // Parse reads one BPMN file into its model. It fails when the input is not
-// a BPMN document it can read; the error is an *Error with the line and
-// column where reading stopped. Parse does not validate the model; Compile
-// does.
+// a BPMN document it can read; the error is then an *Error with the line
+// and column where reading stopped (an I/O error of r is returned wrapped,
+// as it is). Parse does not validate the model; Compile does.
 func Parse(r io.Reader) (*Definitions, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxResourceSize+1))
 	if err != nil {
