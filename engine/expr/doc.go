@@ -64,12 +64,17 @@
 // or *NotSupportedError; its columns count the leading "=" when the source
 // has one (callers quote the attribute as written). Eval returns *EvalError
 // naming the expression (as Source(), without "="), the failing
-// sub-expression, its column in Source() and the values involved. A wrong type where a
-// function needs one is an error, not a silent null; a null argument gives
-// null. The typed evaluations (EvalBool, EvalString, ...) report a result of
-// the wrong type, and for a null result they name the variables the
-// expression reads that are not set. A run-away evaluation (a loop over a
-// million items) stops with expr's memory budget error.
+// sub-expression, its column in Source() and the values involved.
+//
+// Where Camunda answers null to a mistake, Shoal fails with a message,
+// because a silent null in a condition is the hardest thing to debug: an
+// operator or function applied to the wrong types (1 + "a", upper case(5)),
+// division by zero, an invalid date (date("2024-06-31")), a path on a
+// number. A null operand or argument still gives null, and a missing
+// variable is null. The typed evaluations (EvalBool, EvalString, ...)
+// report a result of the wrong type, and for a null result they name the
+// variables the expression reads that are not set. A run-away evaluation
+// (a loop over a million items) stops with expr's memory budget error.
 //
 // # Determinism
 //
