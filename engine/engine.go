@@ -43,6 +43,9 @@ type Engine struct {
 	graphs *graph.Cache
 	router *proc.Router
 	debug  bool // the logger wants Debug records (checked once: logging args allocate)
+	// sizeHint sizes the next call's record slice after the last call's
+	// (capacity only: it never changes what is written).
+	sizeHint int
 }
 
 // New returns an engine for one partition.
@@ -100,7 +103,7 @@ type Result struct {
 // could not be read or written (or an invariant broke): the caller must
 // then discard everything written to kv in this call.
 func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
-	c, err := proc.NewContext(state.New(kv), e.graphs, evaluate, e.log, e.cfg.PartitionID)
+	c, err := proc.NewContext(state.New(kv), e.graphs, evaluate, e.log, e.cfg.PartitionID, e.sizeHint)
 	if err != nil {
 		return Result{}, err
 	}
@@ -120,6 +123,7 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	e.sizeHint = min(len(records)+len(records)/4, 1024)
 	return Result{Records: records, Responses: responses, JobsAvailable: types}, nil
 }
 

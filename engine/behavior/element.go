@@ -23,8 +23,7 @@ func (e *Element) Transition(intent record.Intent) error {
 }
 
 func transition(c *proc.Context, ei *state.ElementInstance, intent record.Intent) error {
-	v := ei.Value // the record keeps its own copy
-	if _, err := c.Event(ei.Key, intent, &v); err != nil {
+	if _, err := c.Event(ei.Key, intent, c.PI(ei.Value)); err != nil { // the record keeps its own copy
 		return err
 	}
 	ei.State = intent
@@ -33,8 +32,7 @@ func transition(c *proc.Context, ei *state.ElementInstance, intent record.Intent
 
 // Complete asks for the element to complete (COMPLETE_ELEMENT follow-up).
 func (e *Element) Complete() {
-	v := e.EI.Value
-	e.C.Command(e.EI.Key, record.CompleteElement, &v)
+	e.C.Command(e.EI.Key, record.CompleteElement, e.C.PI(e.EI.Value))
 }
 
 // Vars returns the variables visible from the element instance.
@@ -78,8 +76,7 @@ func terminated(c *proc.Context, p *graph.Process, ei *state.ElementInstance) er
 // ActivateChild starts a child element in a scope instance (the start
 // event of a process or subprocess).
 func ActivateChild(c *proc.Context, scope *state.ElementInstance, n *bpmn.Node) {
-	v := childValue(&scope.Value, scope.Key, n)
-	c.Command(c.NextKey(), record.ActivateElement, &v)
+	c.Command(c.NextKey(), record.ActivateElement, c.PI(childValue(&scope.Value, scope.Key, n)))
 }
 
 func childValue(like *record.ProcessInstanceRecord, scopeKey int64, n *bpmn.Node) record.ProcessInstanceRecord {

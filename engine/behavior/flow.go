@@ -14,11 +14,11 @@ import (
 func TakeFlows(c *proc.Context, p *graph.Process, from *record.ProcessInstanceRecord, flows []*bpmn.Flow) error {
 	scope := from.FlowScopeKey
 	for _, f := range flows {
-		v := *from
+		v := c.PI(*from)
 		v.ElementID = f.ID
 		v.BpmnElementType = string(bpmn.KindSequenceFlow)
 		v.BpmnEventType = string(bpmn.EventNone)
-		if _, err := c.Event(c.NextKey(), record.SequenceFlowTaken, &v); err != nil {
+		if _, err := c.Event(c.NextKey(), record.SequenceFlowTaken, v); err != nil {
 			return err
 		}
 	}
@@ -27,8 +27,7 @@ func TakeFlows(c *proc.Context, p *graph.Process, from *record.ProcessInstanceRe
 		if graph.IsJoin(t) {
 			continue // checked below, once all tokens are placed
 		}
-		v := childValue(from, scope, t)
-		c.Command(c.NextKey(), record.ActivateElement, &v)
+		c.Command(c.NextKey(), record.ActivateElement, c.PI(childValue(from, scope, t)))
 	}
 	return CheckJoins(c, p, from, scope)
 }
@@ -55,8 +54,7 @@ func ChildEnded(c *proc.Context, p *graph.Process, scope int64) error {
 			}
 		}
 		if !busy {
-			v := s.Value
-			c.Command(s.Key, record.CompleteElement, &v)
+			c.Command(s.Key, record.CompleteElement, c.PI(s.Value))
 			return nil
 		}
 		return CheckJoins(c, p, &s.Value, scope)

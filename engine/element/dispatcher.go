@@ -127,8 +127,7 @@ func terminate(c *proc.Context) error {
 	if e.EI.State == record.ElementTerminating {
 		return c.Reject(record.InvalidState, "Expected to terminate element instance with key '%d', but it is already being terminated", c.Cmd.Key)
 	}
-	v := e.EI.Value
-	r, err := c.Event(e.EI.Key, record.ElementTerminating, &v)
+	r, err := c.Event(e.EI.Key, record.ElementTerminating, c.PI(e.EI.Value))
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,6 @@ func complete(c *proc.Context) error {
 	if err != nil {
 		return err
 	}
-	v := ei.Value
-	c.Command(ei.Key, record.CompleteElement, &v)
+	c.Command(ei.Key, record.CompleteElement, c.PI(ei.Value))
 	return nil
 }

@@ -47,12 +47,13 @@ type Context struct {
 	queue     []int // indexes into records of follow-up commands to process
 	responses []Response
 	jobTypes  map[string]struct{}
+	piArena   []record.ProcessInstanceRecord // see PI
 	rejected  bool
 }
 
 // NewContext prepares a context for one Process call, continuing from the
 // counters stored in st.
-func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.Logger, partition int32) (*Context, error) {
+func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.Logger, partition int32, sizeHint int) (*Context, error) {
 	k, err := st.Counter(state.CounterKey)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,7 @@ func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.L
 		return nil, err
 	}
 	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p,
-		records: make([]record.Record, 0, 16), queue: make([]int, 0, 8)}
+		records: make([]record.Record, 0, sizeHint), queue: make([]int, 0, 8)}
 	c.env = applier.Env{State: st, Graphs: graphs, JobActivatable: c.noteJobType}
 	return c, nil
 }
@@ -72,6 +73,17 @@ func (c *Context) noteJobType(t string) {
 		c.jobTypes = map[string]struct{}{}
 	}
 	c.jobTypes[t] = struct{}{}
+}
+
+// PI returns a copy of v that a record can point to. Copies come from
+// chunks, so that the many PROCESS_INSTANCE records of a call cost a few
+// allocations instead of one each.
+func (c *Context) PI(v record.ProcessInstanceRecord) *record.ProcessInstanceRecord {
+	if len(c.piArena) == cap(c.piArena) {
+		c.piArena = make([]record.ProcessInstanceRecord, 0, 16)
+	}
+	c.piArena = append(c.piArena, v)
+	return &c.piArena[len(c.piArena)-1]
 }
 
 // NextKey returns a new key of this partition.

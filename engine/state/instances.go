@@ -24,8 +24,12 @@ func (e *ElementInstance) IsActive() bool {
 	return e.State == record.ElementActivating || e.State == record.ElementActivated
 }
 
-// GetElementInstance returns the element instance with key, or nil. The
-// result is the caller's copy.
+// GetElementInstance returns the element instance with key, or nil.
+//
+// The result is shared with the cache: callers read it, and may only set
+// fields to what an applier has just written (a processor keeping its copy
+// in step after writing an event); any other change must go through
+// PutElementInstance.
 //
 // Element instances are read and written many times while a command is
 // processed, and most elements (events, gateways) live and die within one
@@ -37,8 +41,7 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 		if c.deleted {
 			return nil, nil
 		}
-		ei := c.ei
-		return &ei, nil
+		return &c.ei, nil
 	}
 	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
 	if !ok {
@@ -49,8 +52,9 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 	if err := decoded(&d, "element instance"); err != nil {
 		return nil, err
 	}
-	s.cacheEntry(key).ei = ei
-	return &ei, nil
+	c := s.cacheEntry(key)
+	c.ei = ei
+	return &c.ei, nil
 }
 
 // cached is an element instance in the write-back cache.
@@ -76,7 +80,10 @@ func (s *State) cacheEntry(key int64) *cached {
 // it to its flow scope.
 func (s *State) PutElementInstance(ei *ElementInstance) error {
 	c := s.cacheEntry(ei.Key)
-	c.ei, c.dirty, c.deleted = *ei, true, false
+	if &c.ei != ei {
+		c.ei = *ei
+	}
+	c.dirty, c.deleted = true, false
 	if ei.Value.FlowScopeKey <= 0 || ei.State != record.ElementActivating {
 		return nil // the link to the flow scope is made once, on creation
 	}
