@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -17,7 +18,13 @@ import (
 	"github.com/shoalbpm/shoal/gateway/internal/fakecluster"
 )
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+// quiet discards logs unless SHOAL_TEST_LOG is set.
+var quiet = func() *slog.Logger {
+	if os.Getenv("SHOAL_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}()
 
 func startGateway(t *testing.T, partitions int32) (*fakecluster.Cluster, *client.Client) {
 	t.Helper()

@@ -168,9 +168,15 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		wait *= 2
+		if wait *= 2; wait > maxBackoff {
+			wait = maxBackoff
+		}
 	}
 }
+
+// maxBackoff caps the wait between two tries: a leader election or a burst
+// of back-pressure lasts a few seconds, and a longer wait only adds latency.
+const maxBackoff = 2 * time.Second
 
 // isDialError tells a connection that could not be made (nothing was sent,
 // so any request may be retried) from one that broke midway.
