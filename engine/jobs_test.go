@@ -238,3 +238,38 @@ func TestJobs_CommandsAreValidated(t *testing.T) {
 		})
 	}
 }
+
+func TestJobs_ResultNamesJobTypesThatBecameActivatable(t *testing.T) {
+	h := New(t)
+	h.Deploy("par.bpmn", parallel())
+	res := h.Submit(Command(record.ProcessInstanceCreation, record.Create, -1,
+		&record.ProcessInstanceCreationRecord{BpmnProcessID: "par"}))
+	equalStrings(t, "jobs available after creation", res.JobsAvailable, []string{"a", "b"})
+
+	key := h.ActivateJobs("a", 1)[0].Key
+	res = h.Submit(Command(record.Job, record.Fail, key, &record.JobRecord{Retries: 1}))
+	equalStrings(t, "jobs available after a fail with retries", res.JobsAvailable, []string{"a"})
+	res = h.Submit(Command(record.Job, record.Complete, key, &record.JobRecord{}))
+	equalStrings(t, "jobs available after a completion", res.JobsAvailable, nil)
+}
+
+func TestJobs_DueCommandsAreEarliestFirstAndLimited(t *testing.T) {
+	h := New(t)
+	h.Deploy("one.bpmn", oneTask())
+	for range 3 {
+		h.CreateInstance("one", nil)
+	}
+	a := h.ActivateJobsFor("work", 1, 3_000)[0].Key
+	b := h.ActivateJobsFor("work", 1, 1_000)[0].Key
+	h.ActivateJobsFor("work", 1, 2_000)
+	cmds, err := h.Engine.DueCommands(h.KV, h.Now+5_000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmds) != 2 || cmds[0].Key != b || cmds[0].Intent != record.TimeOut || cmds[1].Key == a {
+		t.Fatalf("due commands: %v", Format(cmds))
+	}
+	if cmds, _ := h.Engine.DueCommands(h.KV, h.Now+999, 10); len(cmds) != 0 {
+		t.Fatalf("commands due before any deadline: %v", Format(cmds))
+	}
+}
