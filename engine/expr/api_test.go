@@ -293,3 +293,20 @@ func TestDeepNestingIsASyntaxErrorNotACrash(t *testing.T) {
 		t.Errorf("50 levels: %v", err)
 	}
 }
+
+func TestResultsAreNotSharedBetweenEvaluations(t *testing.T) {
+	for _, src := range []string{`["a", "b"]`, `{a: "x"}`, `[["a"], "b"]`, `{a: ["x"]}`} {
+		e := mustCompile(t, src)
+		first, _ := e.Eval(nil)
+		switch x := first.(type) {
+		case []any:
+			x[0] = "changed"
+		case map[string]any:
+			x["a"] = "changed"
+		}
+		again, _ := e.Eval(nil)
+		if reflect.DeepEqual(first, again) {
+			t.Errorf("%s: changing one result changed the next: %v", src, again)
+		}
+	}
+}

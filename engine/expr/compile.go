@@ -51,8 +51,10 @@ func Compile(source string) (*Expr, error) {
 		e.vars = append(e.vars, v)
 	}
 	sort.Strings(e.vars)
-	// expr's node budget would reject long generated code; MaxSourceLen bounds it instead
-	e.prog, err = expr.Compile(e.code, useFunctions, expr.MaxNodes(0), expr.Patch(constPatcher(g.consts)))
+	// expr's node budget would reject long generated code; MaxSourceLen
+	// bounds it instead. expr's optimizer is off: it folds literal lists
+	// into constants that every evaluation would then return, shared.
+	e.prog, err = expr.Compile(e.code, useFunctions, expr.MaxNodes(0), expr.Optimize(false), expr.Patch(constPatcher(g.consts)))
 	if err != nil {
 		// the generated code is ours: failing to compile it is a bug
 		return nil, fmt.Errorf("expr: internal error compiling %q: %v", e.source, err)

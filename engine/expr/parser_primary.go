@@ -13,19 +13,9 @@ func (p *parser) postfix() (node, error) {
 		switch {
 		case t.is("."):
 			p.next()
-			n := p.next()
-			if n.kind != tokName {
-				return nil, p.unexpected(n, "a name after '.'")
-			}
-			name, end := n.text, n.end
-			if !n.quoted {
-				for _, prop := range multiWordProperties {
-					first, rest, _ := strings.Cut(prop, " ")
-					if n.text == first && p.peek().kind == tokName && p.peek().text == rest {
-						name, end = prop, p.next().end
-						break
-					}
-				}
+			name, end, err := p.pathName()
+			if err != nil {
+				return nil, err
 			}
 			x = &pathExpr{pos{s, end}, x, name}
 		case t.is("[") && !p.rangeEnd:
@@ -44,6 +34,24 @@ func (p *parser) postfix() (node, error) {
 			return x, nil
 		}
 	}
+}
+
+// pathName reads the name after "." in a path; a few temporal and range
+// properties have two words ("time offset").
+func (p *parser) pathName() (string, int, error) {
+	n := p.next()
+	if n.kind != tokName {
+		return "", 0, p.unexpected(n, "a name after '.'")
+	}
+	if !n.quoted {
+		for _, prop := range multiWordProperties {
+			first, rest, _ := strings.Cut(prop, " ")
+			if n.text == first && p.peek().kind == tokName && p.peek().text == rest {
+				return prop, p.next().end, nil
+			}
+		}
+	}
+	return n.text, n.end, nil
 }
 
 // nonDeterministicFuncs are FEEL built-ins Shoal refuses: the engine
