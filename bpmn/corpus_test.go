@@ -3,6 +3,7 @@ package bpmn
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,6 +62,8 @@ func TestCorpus(t *testing.T) {
 	exp := readExpectations(t)
 	seen := map[string]bool{}
 	files := 0
+	var outcomes strings.Builder
+	ran := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".bpmn") {
 			return err
@@ -71,6 +74,8 @@ func TestCorpus(t *testing.T) {
 		seen[rel] = true
 		t.Run(rel, func(t *testing.T) {
 			err := compileNoPanic(t, path)
+			outcomes.WriteString(outcome(rel, err))
+			ran++
 			if !zeebeDeployed(rel) {
 				checkLocated(t, err)
 				return
@@ -98,6 +103,22 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("corpus-expectations.tsv lists %s, which is not in the corpus", rel)
 		}
 	}
+	if ran == files { // not when -run picked some files only
+		checkGolden(t, "TestCorpus", outcomes.String())
+	}
+}
+
+// outcome is one line of the corpus golden file: ok, or the number of
+// problems and the first one.
+func outcome(rel string, err error) string {
+	if err == nil {
+		return rel + ": ok\n"
+	}
+	var list ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		return fmt.Sprintf("%s: %d problem(s), first %s\n", rel, len(list), list[0])
+	}
+	return fmt.Sprintf("%s: %v\n", rel, err)
 }
 
 // compileNoPanic parses and compiles a file, turning a panic into a test

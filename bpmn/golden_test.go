@@ -25,12 +25,19 @@ func TestInvalidFixturesGolden(t *testing.T) {
 			b.WriteString(filepath.Base(p) + ":" + e.Error() + "\n")
 		}
 	}
-	golden := filepath.Join("..", "testdata", "golden", "bpmn", t.Name()+".txt")
+	checkGolden(t, t.Name(), b.String())
+}
+
+// checkGolden compares got with testdata/golden/bpmn/<name>.txt, or
+// rewrites the file when the test runs with -update.
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden := filepath.Join("..", "testdata", "golden", "bpmn", name+".txt")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,7 +45,7 @@ func TestInvalidFixturesGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
-	if b.String() != string(want) {
-		t.Errorf("problems differ from %s (run with -update if intended):\ngot:\n%s\nwant:\n%s", golden, b.String(), want)
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update if intended):\ngot:\n%s\nwant:\n%s", golden, got, want)
 	}
 }
