@@ -273,3 +273,18 @@ func TestJobs_DueCommandsAreEarliestFirstAndLimited(t *testing.T) {
 		t.Fatalf("commands due before any deadline: %v", Format(cmds))
 	}
 }
+
+func TestJobs_UpdateTimeoutOfAJobThatIsNotActiveIsRejected(t *testing.T) {
+	h := New(t)
+	h.Deploy("one.bpmn", oneTask())
+	h.CreateInstance("one", nil)
+	key := h.Records().ValueType(record.Job).Intent(record.Created)[0].Key
+	r := h.ExpectRejection(record.InvalidState, record.Job, record.UpdateTimeout, key, &record.JobRecord{Timeout: 1_000})
+	if want := "Expected to update the timeout of job with key '" + itoa(key) + "', but it is not active"; r.RejectionReason != want {
+		t.Fatalf("reason %q", r.RejectionReason)
+	}
+	r = h.ExpectRejection(record.NotFound, record.Job, record.UpdateRetries, 77, &record.JobRecord{Retries: 1})
+	if want := "Expected to update job with key '77', but no such job was found"; r.RejectionReason != want {
+		t.Fatalf("reason %q", r.RejectionReason)
+	}
+}

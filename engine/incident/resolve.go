@@ -28,7 +28,7 @@ func resolve(c *proc.Context) error {
 			return err
 		}
 		if j != nil && j.State == state.JobFailed && j.Value.Retries <= 0 {
-			return c.Reject(record.InvalidState, "Expected to resolve incident with key '%d', but the job with key '%d' has no retries left; update its retries first", c.Cmd.Key, inc.JobKey)
+			return c.Reject(record.InvalidState, "Expected to resolve incident with key '%d', but job with key '%d' has no retries left. Please update the job retries and retry resolving the incident", c.Cmd.Key, inc.JobKey)
 		}
 	}
 	r, err := c.Event(c.Cmd.Key, record.Resolved, inc)

@@ -10,7 +10,7 @@ import (
 // becomes activatable again when the incident is resolved).
 func updateRetries(c *proc.Context) error {
 	cmd := command(c)
-	j, err := check(c, "update retries of")
+	j, err := check(c, "update")
 	if j == nil {
 		return err
 	}
@@ -24,9 +24,12 @@ func updateRetries(c *proc.Context) error {
 // updateTimeout gives an activated job a new deadline: now + timeout.
 func updateTimeout(c *proc.Context) error {
 	cmd := command(c)
-	j, err := check(c, "update timeout of", state.JobActivated)
+	j, err := check(c, "update")
 	if j == nil {
 		return err
+	}
+	if j.State != state.JobActivated {
+		return c.Reject(record.InvalidState, "Expected to update the timeout of job with key '%d', but it is not active", c.Cmd.Key)
 	}
 	if cmd.Timeout <= 0 {
 		return c.Reject(record.InvalidArgument, "Expected to update the timeout of job with key '%d' to be greater than zero, but it was '%d'", c.Cmd.Key, cmd.Timeout)
