@@ -77,6 +77,8 @@ var sentinelProblems = []struct {
 	{context.DeadlineExceeded, http.StatusGatewayTimeout, "DEADLINE_EXCEEDED",
 		"Expected the request to be answered within its timeout, but it was not; the command may still be processed"},
 	{errRequestTooLarge, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", ""},
+	{errNoHealthyLeader, http.StatusServiceUnavailable, "UNAVAILABLE",
+		"Expected at least one partition with a healthy leader, but there is none"},
 }
 
 // errRequestTooLarge is returned for a body over Config.MaxBodyBytes.

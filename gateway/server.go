@@ -69,6 +69,7 @@ type route struct {
 
 var routes = []route{
 	{http.MethodGet, "/v2/topology", (*Server).getTopology},
+	{http.MethodGet, "/v2/status", (*Server).getStatus},
 	{http.MethodPost, "/v2/deployments", (*Server).createDeployment},
 	{http.MethodPost, "/v2/process-instances", (*Server).createProcessInstance},
 	{http.MethodPost, "/v2/process-instances/:processInstanceKey/cancellation", (*Server).cancelProcessInstance},

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -102,4 +103,31 @@ func TestBadPathKeysNameTheParameter(t *testing.T) {
 	for _, tt := range tests {
 		g.do(tt.method, tt.path, `{}`).wantProblem(t, http.StatusBadRequest, "INVALID_ARGUMENT", tt.field)
 	}
+}
+
+func TestStatusIsNoContentWhileAPartitionHasAHealthyLeader(t *testing.T) {
+	g := newTestGateway(t, 2, Config{})
+	a := g.do(http.MethodGet, "/v2/status", "")
+	a.wantStatus(t, http.StatusNoContent)
+	if len(a.body) != 0 {
+		t.Fatalf("204 with a body: %q", a.body)
+	}
+
+	down := &testGateway{t: t, gw: New(noLeaders{g.cluster}, Config{Logger: g.gw.log})}
+	down.srv = httptest.NewServer(down.gw.Handler())
+	defer down.srv.Close()
+	down.do(http.MethodGet, "/v2/status", "").wantProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE", "healthy leader")
+}
+
+// noLeaders reports every partition as a follower.
+type noLeaders struct{ broker.Cluster }
+
+func (n noLeaders) Topology() broker.Topology {
+	t := n.Cluster.Topology()
+	for i := range t.Brokers {
+		for j := range t.Brokers[i].Partitions {
+			t.Brokers[i].Partitions[j].Role = "follower"
+		}
+	}
+	return t
 }

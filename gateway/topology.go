@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -56,4 +57,21 @@ func (s *Server) getTopology(c echo.Context) error {
 	}
 	writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
 	return nil
+}
+
+// errNoHealthyLeader answers GET /v2/status when no partition can work.
+var errNoHealthyLeader = errors.New("no partition has a healthy leader")
+
+// getStatus answers GET /v2/status as Camunda does: 204 when at least one
+// partition has a healthy leader, 503 otherwise (for load balancers and
+// readiness probes).
+func (s *Server) getStatus(c echo.Context) error {
+	for _, b := range s.cluster.Topology().Brokers {
+		for _, p := range b.Partitions {
+			if p.Role == "leader" && p.Health == "healthy" {
+				return c.NoContent(http.StatusNoContent)
+			}
+		}
+	}
+	return errNoHealthyLeader
 }
