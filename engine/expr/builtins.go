@@ -23,8 +23,12 @@ func (b *builtin) ident() string {
 
 func (b *builtin) arity() string {
 	switch {
+	case b.max < 0 && b.min == 1:
+		return "at least 1 argument"
 	case b.max < 0:
 		return fmt.Sprintf("at least %d arguments", b.min)
+	case b.min == b.max && b.min == 1:
+		return "1 argument"
 	case b.min == b.max:
 		return fmt.Sprintf("%d arguments", b.min)
 	}
