@@ -46,6 +46,7 @@ type Engine struct {
 	// sizeHint sizes the next call's record slice after the last call's
 	// (capacity only: it never changes what is written).
 	sizeHint int
+	st       *state.State
 }
 
 // New returns an engine for one partition.
@@ -103,7 +104,12 @@ type Result struct {
 // could not be read or written (or an invariant broke): the caller must
 // then discard everything written to kv in this call.
 func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
-	c, err := proc.NewContext(state.New(kv), e.graphs, evaluate, e.log, e.cfg.PartitionID, e.sizeHint)
+	if e.st == nil {
+		e.st = state.New(kv)
+	} else {
+		e.st.Reset(kv) // keeps its buffers from call to call
+	}
+	c, err := proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, e.sizeHint)
 	if err != nil {
 		return Result{}, err
 	}

@@ -70,7 +70,12 @@ func (s *State) cacheEntry(key int64) *cached {
 	}
 	c := s.cache[key]
 	if c == nil {
-		c = &cached{}
+		if len(s.entries) == cap(s.entries) {
+			// small first: most calls touch a handful of instances
+			s.entries = make([]cached, 0, min(4+2*cap(s.entries), 32))
+		}
+		s.entries = append(s.entries, cached{})
+		c = &s.entries[len(s.entries)-1]
 		s.cache[key] = c
 	}
 	return c
@@ -131,6 +136,7 @@ func (s *State) Flush() error {
 		}
 	}
 	clear(s.cache)
+	s.entries = nil
 	return nil
 }
 
@@ -209,20 +215,7 @@ func (s *State) TakenFlowTargets(scope int64) ([]string, error) {
 
 // DeleteTakenFlows removes every token on its way in scope (the scope ends).
 func (s *State) DeleteTakenFlows(scope int64) error {
-	var keys [][]byte
-	err := s.KV.Iterate(s.keyInt(FamTakenFlow, scope), func(k, _ []byte) bool {
-		keys = append(keys, append([]byte(nil), k...))
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := s.KV.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.deletePrefix(s.keyInt(FamTakenFlow, scope))
 }
 
 // AwaitResult is a creation waiting for its instance to complete.

@@ -21,10 +21,33 @@ type State struct {
 	scratch [4][]byte // key buffers (see key)
 	next    int
 	cache   map[int64]*cached // element instances (see GetElementInstance)
+	entries []cached          // chunk the cache entries come from
+	enc     record.Encoder    // value buffer of put (KV.Set copies values)
+	found   bool              // result of hasPrefix
+	keys    [][]byte          // keys gathered by deletePrefix
+	// Iterate callbacks made once, so that iterating does not allocate a
+	// closure each time.
+	foundFn, gatherFn func(k, v []byte) bool
 }
 
 // New returns the typed view of kv.
-func New(kv KV) *State { return &State{KV: kv} }
+func New(kv KV) *State {
+	s := &State{KV: kv}
+	s.foundFn = func(_, _ []byte) bool { s.found = true; return false }
+	s.gatherFn = func(k, _ []byte) bool {
+		s.keys = append(s.keys, append([]byte(nil), k...))
+		return true
+	}
+	return s
+}
+
+// Reset makes s a view of kv, keeping its buffers. The element instance
+// cache must have been flushed.
+func (s *State) Reset(kv KV) {
+	s.KV = kv
+	clear(s.cache)
+	s.entries = nil
+}
 
 // stateVersion is the first byte of every encoded state value, so that an
 // encoding can change and old values still be read.
@@ -45,9 +68,9 @@ func (s *State) get(k []byte, what string) (record.Decoder, bool, error) {
 }
 
 func (s *State) put(k []byte, encode func(e *record.Encoder)) error {
-	e := record.Encoder{B: make([]byte, 1, 128)}
-	e.B[0] = stateVersion
-	encode(&e)
+	e := &s.enc
+	e.B, e.Err = append(e.B[:0], stateVersion), nil
+	encode(e)
 	if e.Err != nil {
 		return e.Err
 	}
@@ -70,12 +93,23 @@ func decoded(d *record.Decoder, what string) error {
 
 // hasPrefix reports whether any key starts with prefix.
 func (s *State) hasPrefix(prefix []byte) (bool, error) {
-	found := false
-	err := s.KV.Iterate(prefix, func(_, _ []byte) bool {
-		found = true
-		return false
-	})
-	return found, err
+	s.found = false
+	err := s.KV.Iterate(prefix, s.foundFn)
+	return s.found, err
+}
+
+// deletePrefix deletes every key that starts with prefix.
+func (s *State) deletePrefix(prefix []byte) error {
+	s.keys = s.keys[:0]
+	if err := s.KV.Iterate(prefix, s.gatherFn); err != nil {
+		return err
+	}
+	for _, k := range s.keys {
+		if err := s.KV.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Counter reads a counter of the meta family (0 when unset).

@@ -60,18 +60,5 @@ func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) boo
 }
 
 func (s *State) deleteScopeVariables(scope int64) error {
-	var keys [][]byte
-	err := s.KV.Iterate(s.keyInt(FamVariable, scope), func(k, _ []byte) bool {
-		keys = append(keys, append([]byte(nil), k...))
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := s.KV.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.deletePrefix(s.keyInt(FamVariable, scope))
 }
