@@ -150,3 +150,48 @@ func TestUnsupportedElement_DeploysButRaisesIncidentWhenReached(t *testing.T) {
 	h.Cancel(pik)
 	h.CheckReplay()
 }
+
+func TestJobTasks_EveryJobBasedKindCreatesAJobOfItsType(t *testing.T) {
+	for _, tag := range []string{"serviceTask", "sendTask", "businessRuleTask", "scriptTask"} {
+		t.Run(tag, func(t *testing.T) {
+			h := New(t)
+			h.Deploy("j.bpmn", Process("j").Start("s").Task(tag, "t", `<zeebe:taskDefinition type="do-`+tag+`" retries="2" />`).
+				End("e").Chain("s", "t", "e").XML())
+			pik := h.CreateInstance("j", nil)
+			jobs := h.ActivateJobs("do-"+tag, 1)
+			if len(jobs) != 1 || jobs[0].Retries != 2 || jobs[0].ElementID != "t" {
+				t.Fatalf("jobs = %+v", jobs)
+			}
+			h.CompleteJob(jobs[0].Key, nil)
+			if !isCompleted(h, pik) {
+				t.Fatal("instance did not complete")
+			}
+		})
+	}
+}
+
+func TestOutputMappingFailureRaisesIncidentOnCompletionAndResolvingCompletes(t *testing.T) {
+	// given a task whose output mapping reads a variable the worker may not send
+	h := New(t)
+	h.Deploy("out.bpmn", Process("out").Start("s").ServiceTask("t", "work", Outputs("=upper case(name)", "shout")).
+		End("e").Chain("s", "t", "e").XML())
+	pik := h.CreateInstance("out", nil)
+
+	// when the job completes with a name that is not a string
+	h.CompleteJob(h.ActivateJobs("work", 1)[0].Key, map[string]any{"name": 5})
+
+	// then the task waits in COMPLETING with an IO_MAPPING_ERROR incident
+	incs := h.Records().Incidents()
+	if len(incs) != 1 || incs[0].ErrorType != record.ErrIOMappingError {
+		t.Fatalf("incidents = %+v", incs)
+	}
+	task := elementKey(t, h, pik, "t")
+	h.SetVariables(task, map[string]any{"name": "ada"}, true)
+	h.ResolveIncident(incs[0].Key)
+	if v, _ := variable(h, pik, "shout"); v != `"ADA"` {
+		t.Fatalf("shout = %s", v)
+	}
+	if !isCompleted(h, pik) {
+		t.Fatal("instance did not complete")
+	}
+}

@@ -180,3 +180,18 @@ func TestInclusiveGateway_JoinDoesNotWaitForBranchThatTookAnotherWay(t *testing.
 	}
 	h.CheckReplay()
 }
+
+func TestInclusiveGateway_NoTrueConditionAndNoDefaultRaisesIncident(t *testing.T) {
+	h := New(t)
+	h.Deploy("or.bpmn", Process("or").Start("s").Gateway("inclusive", "g", "").Task("task", "a").Task("task", "b").
+		End("e1").End("e2").Flow("s", "g").FlowID("fa", "g", "a", "=x = 1").FlowID("fb", "g", "b", "=x = 2").
+		Flow("a", "e1").Flow("b", "e2").XML())
+	pik := h.CreateInstance("or", map[string]any{"x": 3})
+	incs := h.Records().Incidents()
+	if len(incs) != 1 || incs[0].ErrorType != record.ErrConditionError || incs[0].ElementID != "g" {
+		t.Fatalf("incidents = %+v", incs)
+	}
+	h.SetVariables(pik, map[string]any{"x": 2}, false)
+	h.ResolveIncident(incs[0].Key)
+	equalStrings(t, "completed", completedIDs(h, pik), []string{"s", "g", "b", "e2", "or"})
+}

@@ -12,6 +12,10 @@
 //	h.CompleteJob(jobs[0].Key, map[string]any{"paid": true})
 //	h.Records().ProcessInstance(pik).Intent(record.ElementCompleted).ElementIDs()
 //
+// Every harness checks at the end of its test that replaying the records
+// into empty state rebuilds the live state (CheckReplay), so every scenario
+// is also a replay test.
+//
 // Every helper fails the test (t.Fatal) when the engine returns an error;
 // helpers that expect success also fail on a rejection.
 package enginetest

@@ -35,7 +35,15 @@ func New(t testing.TB) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Harness{T: t, Engine: e, KV: state.NewMemKV(), Now: StartTime, responses: map[uint64]record.Record{}}
+	h := &Harness{T: t, Engine: e, KV: state.NewMemKV(), Now: StartTime, responses: map[uint64]record.Record{}}
+	// Every scenario doubles as a replay test: at its end, the log must
+	// rebuild the state it left.
+	t.Cleanup(func() {
+		if !t.Failed() && !t.Skipped() {
+			h.CheckReplay()
+		}
+	})
+	return h
 }
 
 // Submit sends commands as the broker would (stamped with Now and request
