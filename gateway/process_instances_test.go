@@ -166,3 +166,9 @@ func TestCancelInstanceGoesToTheKeysPartition(t *testing.T) {
 	g.do(http.MethodPost, "/v2/process-instances/"+itoa(record.NewKey(2, 9))+"/cancellation", "").wantProblem(t, http.StatusNotFound, "NOT_FOUND")
 	g.do(http.MethodPost, "/v2/process-instances/"+itoa(record.NewKey(7, 9))+"/cancellation", "").wantProblem(t, http.StatusNotFound, "NOT_FOUND")
 }
+
+func TestCreateInstanceTreatsAnEmptyKeyAsUnset(t *testing.T) {
+	g := newTestGateway(t, 1, Config{})
+	answerCreation(g)
+	g.do(http.MethodPost, "/v2/process-instances", `{"processDefinitionId":"order","processDefinitionKey":""}`).wantStatus(t, http.StatusOK)
+}

@@ -27,8 +27,8 @@ func (k jsonKey) MarshalJSON() ([]byte, error) {
 
 func (k *jsonKey) UnmarshalJSON(b []byte) error {
 	s := string(b)
-	if s == "null" {
-		return nil
+	if s == "null" || s == `""` {
+		return nil // unset, as some clients send it
 	}
 	if uq, err := strconv.Unquote(s); err == nil {
 		s = uq

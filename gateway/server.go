@@ -98,7 +98,7 @@ func New(cluster broker.Cluster, cfg Config) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.errorHandler
-	e.Use(s.limitBody)
+	e.Use(s.logRequests, s.limitBody)
 	for _, r := range routes {
 		h := r.handler
 		e.Add(r.method, r.path, func(c echo.Context) error { return h(s, c) })
@@ -114,6 +114,26 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Close ends the open job streams (their unfinished jobs are yielded back)
 // and parked activations. Call it before the broker shuts down.
 func (s *Server) Close() { s.jobs.Close() }
+
+// logRequests logs every request at debug level, and slow ones (over a
+// second, long polls and streams excepted by their paths) at info.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err) // write the problem now, so its status is logged
+		}
+		took := time.Since(start)
+		path := c.Request().URL.Path
+		level := slog.LevelDebug
+		if took > time.Second && path != "/v2/jobs/activation" && path != "/v2/jobs/stream" {
+			level = slog.LevelInfo
+		}
+		s.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "path", path,
+			"status", c.Response().Status, "took", took)
+		return nil
+	}
+}
 
 // limitBody refuses bodies over MaxBodyBytes: at once when Content-Length
 // says so, otherwise when reading crosses the limit (http.MaxBytesError,
