@@ -310,3 +310,37 @@ func TestResultsAreNotSharedBetweenEvaluations(t *testing.T) {
 		}
 	}
 }
+
+func TestTypedEvaluationsRejectOtherTypes(t *testing.T) {
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	vars := At(MapVars{"s": "x", "at": "2024-03-01T12:00:00Z", "d": "PT1H"}, now)
+	if _, err := mustCompile(t, "s").EvalNumber(vars); err == nil || !strings.Contains(err.Error(), `expected a number, but got string "x"`) {
+		t.Errorf("EvalNumber(string): %v", err)
+	}
+	if _, err := mustCompile(t, "1.5").EvalInt(vars); err == nil || !strings.Contains(err.Error(), "expected an integer, but got number 1.5") {
+		t.Errorf("EvalInt(1.5): %v", err)
+	}
+	if m, err := mustCompile(t, "{a: 1}").EvalContext(vars); err != nil || m["a"] != int64(1) {
+		t.Errorf("EvalContext = %v, %v", m, err)
+	}
+	if _, err := mustCompile(t, "[1]").EvalContext(vars); err == nil {
+		t.Error("EvalContext accepted a list")
+	}
+	if _, err := mustCompile(t, `duration("P1M")`).EvalDuration(vars); err == nil || !strings.Contains(err.Error(), "expected a days and time duration, but got years and months duration P1M") {
+		t.Errorf("EvalDuration(P1M): %v", err)
+	}
+	for src, want := range map[string]time.Time{
+		"at":                       time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC),
+		"d":                        now.Add(time.Hour),
+		`date("2024-05-01")`:       time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC),
+		`now() + duration("PT5M")`: now.Add(5 * time.Minute),
+		`@"2024-01-31T00:00:00Z"`:  time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		if got, err := mustCompile(t, src).EvalDueDate(vars, now); err != nil || !got.Equal(want) {
+			t.Errorf("EvalDueDate(%s) = %v, %v; want %v", src, got, err, want)
+		}
+	}
+	if _, err := mustCompile(t, "5").EvalDueDate(vars, now); err == nil {
+		t.Error("EvalDueDate accepted a number")
+	}
+}

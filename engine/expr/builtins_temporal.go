@@ -175,7 +175,9 @@ func withDate(f func(time.Time) any) func([]any) (any, error) {
 	}
 }
 
-// yearsMonthsBetween counts whole months from one date to another.
+// yearsMonthsBetween counts whole months from one date to another, as
+// Java's Period.between does (only the dates count): Jan 31 to Feb 28 is no
+// whole month.
 func yearsMonthsBetween(a []any) (any, error) {
 	from, err := asDate(a[0])
 	if err != nil {
@@ -186,10 +188,11 @@ func yearsMonthsBetween(a []any) (any, error) {
 		return nil, err
 	}
 	months := int64(to.Year()-from.Year())*12 + int64(to.Month()-from.Month())
+	days := to.Day() - from.Day()
 	switch {
-	case months > 0 && addMonths(from, months).After(to):
+	case months > 0 && days < 0:
 		months--
-	case months < 0 && addMonths(from, months).Before(to):
+	case months < 0 && days > 0:
 		months++
 	}
 	return YearsMonths(months), nil

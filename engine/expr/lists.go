@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -310,5 +309,3 @@ func instanceOfType(v any, typ string) bool {
 	}
 	return v != nil && typeOf(v) == typ
 }
-
-func (r Range) GoString() string { return fmt.Sprintf("Range(%s)", r) }
