@@ -138,6 +138,9 @@ func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
 		return c.Reject(record.InvalidArgument, "Expected a value of type %s, but got none or a value of another type", cmd.ValueType)
 	}
 	p := e.router.Find(cmd.ValueType, cmd.Intent)
+	if p != nil && c.External() && internal(cmd) {
+		return c.Reject(record.InvalidArgument, "Expected a command that clients may send, but %s %s is written only by the engine", cmd.ValueType, cmd.Intent)
+	}
 	if p == nil {
 		return c.Reject(record.InvalidArgument, "Expected a command that Shoal processes, but %s %s is not one", cmd.ValueType, cmd.Intent)
 	}
@@ -145,6 +148,20 @@ func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
 		e.log.Debug("process command", "valueType", cmd.ValueType, "intent", cmd.Intent, "key", cmd.Key, "position", cmd.Position)
 	}
 	return p.Process(c)
+}
+
+// internal reports whether a command is one the engine writes for itself
+// (the element lifecycle): from outside it could create or end element
+// instances at will, so it is refused.
+func internal(cmd *record.Record) bool {
+	if cmd.ValueType != record.ProcessInstance {
+		return false
+	}
+	switch cmd.Intent {
+	case record.ActivateElement, record.CompleteElement, record.TerminateElement:
+		return true
+	}
+	return false
 }
 
 // evaluate runs an engine/expr program with the command's timestamp as the

@@ -3,6 +3,7 @@ package element
 import (
 	"fmt"
 
+	"github.com/shoalbpm/shoal/bpmn"
 	"github.com/shoalbpm/shoal/engine/behavior"
 	"github.com/shoalbpm/shoal/engine/graph"
 	"github.com/shoalbpm/shoal/engine/proc"
@@ -27,12 +28,13 @@ func element(c *proc.Context) (*behavior.Element, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p == nil {
-		return nil, fmt.Errorf("element: no process with key %d", v.ProcessDefinitionKey)
+	n := (*bpmn.Node)(nil)
+	if p != nil {
+		n = p.Graph.ByID[v.ElementID]
 	}
-	n, err := p.Node(v.ElementID)
-	if err != nil {
-		return nil, err
+	if n == nil {
+		// only the engine writes these commands, from its own state
+		return nil, fmt.Errorf("element: process %d has no element %q", v.ProcessDefinitionKey, v.ElementID)
 	}
 	ei, err := c.State.GetElementInstance(c.Cmd.Key)
 	if err != nil {

@@ -47,6 +47,7 @@ type Context struct {
 	queue     []int // indexes into records of follow-up commands to process
 	responses []Response
 	jobTypes  map[string]struct{}
+	external  bool // the current command came from Append (a client or the leader)
 	piArena   []record.ProcessInstanceRecord // see PI
 	rejected  bool
 }
@@ -123,6 +124,7 @@ func (c *Context) Next() *record.Record {
 	c.queue = c.queue[1:]
 	c.cur = c.records[i]
 	c.Cmd = &c.cur
+	c.external = c.cur.SourceRecordPosition < 0
 	c.Now = c.cur.Timestamp
 	c.rejected = false
 	return c.Cmd
@@ -190,6 +192,11 @@ func (c *Context) Reject(t record.RejectionType, format string, args ...any) err
 	c.Respond(&c.records[i])
 	return nil
 }
+
+// External reports whether the current command was appended from outside
+// (a client, or the leader's time-driven commands), not written as a
+// follow-up by the engine.
+func (c *Context) External() bool { return c.external }
 
 // Rejected reports whether the current command was rejected.
 func (c *Context) Rejected() bool { return c.rejected }
