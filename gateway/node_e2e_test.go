@@ -249,3 +249,55 @@ func TestRealNodeAnswersProblems(t *testing.T) {
 		t.Fatalf("topology = %+v, %v", top, err)
 	}
 }
+
+// TestRealNodeJobEndpoints drives the job endpoints by hand, as a worker in
+// another language would, and checks each answer of the real engine.
+func TestRealNodeJobEndpoints(t *testing.T) {
+	rn := startRealNode(t, 1)
+	ctx := context.Background()
+	c := rn.c
+
+	// Awaiting a result that cannot come in time: 504.
+	_, err := c.CreateInstanceWithResult(ctx, client.CreateInstance{ProcessDefinitionID: "three-tasks"}, nil, 200*time.Millisecond)
+	if client.StatusOf(err) != 504 {
+		t.Fatalf("await without workers: %v, want 504", err)
+	}
+	jobs, err := c.ActivateJobs(ctx, client.ActivateJobs{Type: "e2e-reserve", Worker: "hand", Timeout: time.Minute, MaxJobs: 5, RequestTimeout: -1})
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("activate: %v %v", jobs, err)
+	}
+	j := jobs[0]
+	if j.Type != "e2e-reserve" || j.ElementID != "reserve" || j.Retries != 3 || j.Worker != "hand" || j.ProcessDefinitionID != "three-tasks" || j.Deadline == 0 {
+		t.Fatalf("job = %+v", j)
+	}
+	retries, timeout := int32(5), 2*time.Minute
+	if err := c.UpdateJob(ctx, j.Key, &retries, &timeout); err != nil {
+		t.Fatalf("update job: %v", err)
+	}
+	if err := c.SetVariables(ctx, j.ElementInstanceKey, map[string]any{"local": 1}, true); err != nil {
+		t.Fatalf("set local variables: %v", err)
+	}
+	// No retries left: the job fails into an incident and cannot be completed.
+	if err := c.FailJob(ctx, j.Key, client.FailJob{Retries: 0, ErrorMessage: "card declined"}); err != nil {
+		t.Fatalf("fail job: %v", err)
+	}
+	err = c.CompleteJob(ctx, j.Key, nil)
+	t.Logf("complete a failed job: %v", err)
+	if client.StatusOf(err) != 409 {
+		t.Fatalf("complete a failed job: %v, want 409", err)
+	}
+	if err := c.ThrowError(ctx, "2251799813685990", "E", "", nil); !client.IsNotFound(err) {
+		t.Fatalf("throw error on unknown job: %v", err)
+	}
+	if err := c.FailJob(ctx, "2251799813685990", client.FailJob{}); !client.IsNotFound(err) {
+		t.Fatalf("fail unknown job: %v", err)
+	}
+	if err := c.UpdateJob(ctx, "2251799813685990", &retries, nil); !client.IsNotFound(err) {
+		t.Fatalf("update unknown job: %v", err)
+	}
+	err = c.SetVariables(ctx, "2251799813685990", map[string]any{"a": 1}, false)
+	t.Logf("set variables on unknown scope: %v", err)
+	if !client.IsNotFound(err) {
+		t.Fatalf("set variables on unknown scope: %v, want 404", err)
+	}
+}
