@@ -237,7 +237,7 @@ func TestSameInputGivesSameOutput(t *testing.T) {
 }
 
 func TestConcurrentEvaluation(t *testing.T) {
-	e := mustCompile(t, `sum(for x in xs return x * k) > 10 and substring(s, 2) = "bc"`)
+	e := mustCompile(t, `sum(for x in xs return x * k) > 10 and substring(s, 2) = "bc" and matches(s, p)`)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for i := range 8 {
@@ -245,7 +245,7 @@ func TestConcurrentEvaluation(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 200 {
-				got, err := e.EvalBool(MapVars{"xs": []any{1, 2, 3}, "k": i + 1, "s": "abc"})
+				got, err := e.EvalBool(MapVars{"xs": []any{1, 2, 3}, "k": i + 1, "s": "abc", "p": "^a" + strings.Repeat("b?", i)})
 				if err != nil || got != (6*(i+1) > 10) {
 					errs <- err
 					return
