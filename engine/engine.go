@@ -43,10 +43,10 @@ type Engine struct {
 	graphs *graph.Cache
 	router *proc.Router
 	debug  bool // the logger wants Debug records (checked once: logging args allocate)
-	// sizeHint sizes the next call's record slice after the last call's
-	// (capacity only: it never changes what is written).
-	sizeHint int
-	st       *state.State
+	// sizeHints size a call's record slice after the last call that began
+	// with the same kind of command (capacity only: never what is written).
+	sizeHints map[hintKey]int
+	st        *state.State
 }
 
 // New returns an engine for one partition.
@@ -74,7 +74,14 @@ func New(cfg Config) (*Engine, error) {
 		graphs: graph.New(expr.BPMNCompiler{}),
 		router: r,
 		debug:  log.Enabled(context.Background(), slog.LevelDebug),
+
+		sizeHints: map[hintKey]int{},
 	}, nil
+}
+
+type hintKey struct {
+	vt     record.ValueType
+	intent record.Intent
 }
 
 // Response answers a waiting request.
@@ -109,7 +116,13 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	} else {
 		e.st.Reset(kv) // keeps its buffers from call to call
 	}
-	c, err := proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, e.sizeHint)
+	hint := 16
+	if len(cmds) > 0 {
+		if h, ok := e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}]; ok {
+			hint = h * len(cmds)
+		}
+	}
+	c, err := proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, min(hint, 4096))
 	if err != nil {
 		return Result{}, err
 	}
@@ -129,7 +142,9 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	e.sizeHint = min(len(records)+len(records)/4, 1024)
+	if len(cmds) > 0 {
+		e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}] = (len(records) + len(cmds) - 1) / len(cmds)
+	}
 	return Result{Records: records, Responses: responses, JobsAvailable: types}, nil
 }
 

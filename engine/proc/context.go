@@ -81,7 +81,7 @@ func (c *Context) noteJobType(t string) {
 // allocations instead of one each.
 func (c *Context) PI(v record.ProcessInstanceRecord) *record.ProcessInstanceRecord {
 	if len(c.piArena) == cap(c.piArena) {
-		c.piArena = make([]record.ProcessInstanceRecord, 0, 16)
+		c.piArena = make([]record.ProcessInstanceRecord, 0, min(4+2*cap(c.piArena), 32))
 	}
 	c.piArena = append(c.piArena, v)
 	return &c.piArena[len(c.piArena)-1]
