@@ -128,10 +128,11 @@ func wantInt(v any, what string) (int64, error) {
 		return 0, fmt.Errorf("%s must be a number, not %s", what, describe(v))
 	}
 	if n.isDec {
-		if !n.d.IsInteger() || !n.d.BigInt().IsInt64() {
+		d := n.dec()
+		if !d.IsInteger() || !d.BigInt().IsInt64() {
 			return 0, fmt.Errorf("%s must be an integer, not %s", what, show(v))
 		}
-		return n.d.IntPart(), nil
+		return d.IntPart(), nil
 	}
 	return n.i, nil
 }

@@ -208,7 +208,8 @@ func paramIndex(params []string, name string) int {
 	return -1
 }
 
-// parseNumber reads a numeric literal: int64 when it fits, else a decimal.
+// parseNumber reads a numeric literal: int64 when it fits, fixed when it
+// is a small fraction, else a decimal.
 func parseNumber(text string) (any, bool) {
 	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
 		return i, true

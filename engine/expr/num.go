@@ -10,8 +10,8 @@ import (
 )
 
 // Numbers inside an evaluation are int64 (the fast path, what integral
-// literals and JSON integers become) or decimal.Decimal (exact, for
-// fractions and for what overflows int64). Variables may also bring
+// literals and JSON integers become), fixed (small fractions, see
+// fixed.go) or decimal.Decimal (exact, for everything bigger). Variables may also bring
 // float64, json.Number and the other Go integer types; toNum reads them all.
 
 // divPrecision is the number of decimal places of a division, like FEEL's
@@ -22,11 +22,16 @@ const divPrecision = 34
 type num struct {
 	i     int64
 	d     decimal.Decimal
-	isDec bool // d is valid, else i
+	f     fixed
+	isDec bool // not an int64: f if fx, else d
+	fx    bool
 }
 
 func (n num) dec() decimal.Decimal {
-	if n.isDec {
+	switch {
+	case n.fx:
+		return fixedDecimal(n.f)
+	case n.isDec:
 		return n.d
 	}
 	return decimal.NewFromInt(n.i)
@@ -34,19 +39,25 @@ func (n num) dec() decimal.Decimal {
 
 // value returns n in its canonical in-evaluation form.
 func (n num) value() any {
-	if n.isDec {
+	switch {
+	case n.fx:
+		return n.f
+	case n.isDec:
 		return n.d
 	}
 	return n.i
 }
 
+// decValue is the in-evaluation form of a decimal result: int64 or fixed
+// when it fits one.
 func decValue(d decimal.Decimal) any {
 	if d.IsInteger() {
 		if bi := d.BigInt(); bi.IsInt64() {
 			return bi.Int64()
 		}
+		return d
 	}
-	return d
+	return fixedOf(d).value()
 }
 
 // toNum reads a number; ok is false if v is not one.
@@ -58,6 +69,8 @@ func toNum(v any) (num, bool) {
 		return num{i: int64(x)}, true
 	case float64:
 		return floatNum(x)
+	case fixed:
+		return num{f: x, isDec: true, fx: true}, true
 	case decimal.Decimal:
 		return num{d: x, isDec: true}, true
 	case json.Number:
@@ -104,16 +117,16 @@ func floatNum(f float64) (num, bool) {
 	if f == math.Trunc(f) && f >= -(1<<53) && f <= 1<<53 {
 		return num{i: int64(f)}, true
 	}
-	if d, ok := shortFloat(f); ok {
-		return num{d: d, isDec: true}, true
+	if n, ok := shortFloat(f); ok {
+		return n, true
 	}
 	return num{d: decimal.NewFromFloat(f), isDec: true}, true
 }
 
 // shortFloat is decimal.NewFromFloat for the usual floats (up to 18
-// significant digits in plain notation), several times faster: it reads
-// the digits strconv prints for the shortest representation.
-func shortFloat(f float64) (decimal.Decimal, bool) {
+// significant digits in plain notation) without its cost: it reads the
+// digits strconv prints for the shortest representation into a fixed.
+func shortFloat(f float64) (num, bool) {
 	var buf [32]byte
 	s := strconv.AppendFloat(buf[:0], f, 'f', -1, 64)
 	neg := s[0] == '-'
@@ -135,7 +148,7 @@ func shortFloat(f float64) (decimal.Decimal, bool) {
 			continue
 		}
 		if digits++; digits > 18 {
-			return decimal.Decimal{}, false
+			return num{}, false
 		}
 		m = m*10 + int64(c-'0')
 		if frac {
@@ -145,7 +158,10 @@ func shortFloat(f float64) (decimal.Decimal, bool) {
 	if neg {
 		m = -m
 	}
-	return decimal.New(m, -scale), true
+	if scale > maxFixedScale {
+		return num{}, false
+	}
+	return makeFixed(m, scale), true
 }
 
 func isNumber(v any) bool {
@@ -154,34 +170,22 @@ func isNumber(v any) bool {
 }
 
 func numAdd(a, b num) any {
-	if !a.isDec && !b.isDec {
-		s := a.i + b.i
-		if (s > a.i) == (b.i > 0) {
-			return s
-		}
+	if r, ok := fixedAdd(a, b); ok {
+		return r.value()
 	}
 	return decValue(a.dec().Add(b.dec()))
 }
 
 func numSub(a, b num) any {
-	if !a.isDec && !b.isDec {
-		s := a.i - b.i
-		if (s < a.i) == (b.i > 0) {
-			return s
-		}
+	if r, ok := fixedSub(a, b); ok {
+		return r.value()
 	}
 	return decValue(a.dec().Sub(b.dec()))
 }
 
 func numMul(a, b num) any {
-	if !a.isDec && !b.isDec {
-		if a.i == 0 || b.i == 0 {
-			return int64(0)
-		}
-		p := a.i * b.i
-		if p/b.i == a.i && !(a.i == -1 && b.i == math.MinInt64) && !(b.i == -1 && a.i == math.MinInt64) {
-			return p
-		}
+	if r, ok := fixedMul(a, b); ok {
+		return r.value()
 	}
 	return decValue(a.dec().Mul(b.dec()))
 }
@@ -195,7 +199,10 @@ func numDiv(a, b num) any {
 }
 
 func numIsZero(n num) bool {
-	if n.isDec {
+	switch {
+	case n.fx:
+		return n.f.m == 0
+	case n.isDec:
 		return n.d.IsZero()
 	}
 	return n.i == 0
@@ -227,14 +234,8 @@ func numPow(a, b num) (any, bool) {
 const maxPowDigits = 2000
 
 func numCmp(a, b num) int {
-	if !a.isDec && !b.isDec {
-		switch {
-		case a.i < b.i:
-			return -1
-		case a.i > b.i:
-			return 1
-		}
-		return 0
+	if c, ok := fixedCmp(a, b); ok {
+		return c
 	}
 	return a.dec().Cmp(b.dec())
 }
@@ -242,6 +243,9 @@ func numCmp(a, b num) int {
 func numNeg(a num) any {
 	if !a.isDec && a.i != math.MinInt64 {
 		return -a.i
+	}
+	if a.fx && a.f.m != math.MinInt64 {
+		return fixed{-a.f.m, a.f.scale}
 	}
 	return decValue(a.dec().Neg())
 }
@@ -251,6 +255,9 @@ func numNeg(a num) any {
 func outNumber(n num) any {
 	if !n.isDec {
 		return n.i
+	}
+	if n.fx {
+		return fixedFloat(n.f)
 	}
 	if n.d.IsInteger() {
 		if bi := n.d.BigInt(); bi.IsInt64() {
@@ -266,5 +273,5 @@ func formatNum(n num) string {
 	if !n.isDec {
 		return strconv.FormatInt(n.i, 10)
 	}
-	return n.d.String()
+	return n.dec().String()
 }
