@@ -19,23 +19,25 @@ import (
 type ScopeVars struct {
 	c     *proc.Context
 	chain []int64 // scope, its flow scope, ..., the process instance
+	buf   [4]int64
 	err   error
 }
 
 // Vars returns the variables visible from scope.
 func Vars(c *proc.Context, scope int64) *ScopeVars {
 	v := &ScopeVars{c: c}
+	v.chain = v.buf[:0]
 	for scope > 0 {
 		v.chain = append(v.chain, scope)
-		ei, err := c.State.GetElementInstance(scope)
+		parent, found, err := c.State.FlowScopeOf(scope)
 		if err != nil {
 			v.err = err
 			break
 		}
-		if ei == nil {
+		if !found {
 			break // the process instance before its element exists (creation)
 		}
-		scope = ei.Value.FlowScopeKey
+		scope = parent
 	}
 	return v
 }

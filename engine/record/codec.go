@@ -259,6 +259,9 @@ func (d *Decoder) raw() []byte {
 	return b
 }
 
+// Skip passes over a length-prefixed string or byte slice.
+func (d *Decoder) Skip() { d.raw() }
+
 // String reads a length-prefixed string.
 func (d *Decoder) String() string { return string(d.raw()) }
 

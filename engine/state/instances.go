@@ -57,6 +57,30 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 	return &c.ei, nil
 }
 
+// FlowScopeOf returns the flow scope key of an element instance (found is
+// false if there is no such instance). It decodes only what it needs: the
+// variable lookups walk scope chains often.
+func (s *State) FlowScopeOf(key int64) (scope int64, found bool, err error) {
+	if c, ok := s.cache[key]; ok {
+		return c.ei.Value.FlowScopeKey, !c.deleted, nil
+	}
+	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
+	if !ok {
+		return 0, false, err
+	}
+	// the layout of PutElementInstance/Flush and ProcessInstanceRecord
+	d.Int()         // key
+	d.Skip()        // state
+	d.Int()         // job key
+	d.Skip()        // bpmnProcessId
+	d.Int()         // version
+	d.Int()         // processDefinitionKey
+	d.Int()         // processInstanceKey
+	d.Skip()        // elementId
+	scope = d.Int() // flowScopeKey
+	return scope, true, decoded(&d, "element instance")
+}
+
 // cached is an element instance in the write-back cache.
 type cached struct {
 	ei      ElementInstance
