@@ -119,7 +119,7 @@ func NewNode(cfg Config) (*Node, error) {
 	n := &Node{cfg: cfg, logger: cfg.Logger.With("node", cfg.NodeID), client: cluster.NewClient(),
 		parts: make(map[int32]*partition.Partition), closed: make(chan struct{})}
 	var err error
-	if n.db, err = storage.Open(filepath.Join(cfg.DataDir, "db"), storage.Options{}); err != nil {
+	if n.db, err = storage.Open(filepath.Join(cfg.DataDir, "db"), storage.Options{Logger: n.logger}); err != nil {
 		return nil, err
 	}
 	if n.mux, err = cluster.Listen(cfg.InternalBind, cfg.InternalAdvertise, n.logger); err != nil {
@@ -179,15 +179,6 @@ func (n *Node) openPartition(id int32) error {
 
 // serverID is a node's raft server id.
 func serverID(nodeID int32) raft.ServerID { return raft.ServerID(strconv.Itoa(int(nodeID))) }
-
-// nodeOf returns the node id of a raft server id, or -1.
-func nodeOf(id string) int32 {
-	n, err := strconv.Atoi(id)
-	if err != nil {
-		return -1
-	}
-	return int32(n)
-}
 
 // Partition returns the local replica of partition id, or nil.
 func (n *Node) Partition(id int32) *partition.Partition { return n.parts[id] }

@@ -38,8 +38,10 @@ func (n *Node) submit(ctx context.Context, partitionID int32, cmd record.Record,
 		if !errors.Is(err, errRetry) {
 			return rec, err
 		}
-		if time.Now().After(giveUp) || hops > 0 {
-			// A forwarded request is retried by the node that forwarded it.
+		if hops > 0 {
+			return record.Record{}, err // the node that forwarded it retries
+		}
+		if time.Now().After(giveUp) {
 			return record.Record{}, fmt.Errorf("%w: partition %d: %v", ErrNoLeader, partitionID, err)
 		}
 		select {
@@ -112,6 +114,11 @@ func localError(err error) error {
 func (n *Node) serve(ctx context.Context, req cluster.Request) cluster.Response {
 	switch req.Op {
 	case cluster.OpSubmit:
+		select {
+		case <-n.closed: // shutting down: refuse before anything is written
+			return cluster.Response{Status: cluster.StatusRetry, Message: "node shutting down"}
+		default:
+		}
 		rec, err := n.submit(ctx, req.PartitionID, req.Command, req.Hops)
 		return submitResponse(rec, err)
 	case cluster.OpTopology:

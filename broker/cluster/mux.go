@@ -81,16 +81,29 @@ func (m *Mux) Layer(partitionID int32) *Layer {
 	return l
 }
 
-// Close stops the listener and closes the request connections.
+// Close stops the listener, lets the request connections finish the request
+// they are serving (their answers matter: a caller cannot tell a lost answer
+// from a lost command), and closes them.
 func (m *Mux) Close() error {
+	err := m.ln.Close()
 	m.mu.Lock()
 	m.closed = true
 	for c := range m.conns {
-		c.Close()
+		_ = c.SetReadDeadline(time.Now()) // wakes idle ones; busy ones finish first
 	}
 	m.mu.Unlock()
-	err := m.ln.Close()
-	m.wg.Wait()
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		m.mu.Lock()
+		for c := range m.conns {
+			c.Close()
+		}
+		m.mu.Unlock()
+		<-done
+	}
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -54,7 +55,8 @@ type fsm struct {
 	engine   Engine
 
 	appliedIndex uint64 // last raft index in pebble; FSM goroutine only
-	failed       error  // set once apply fails: nothing more is applied
+	restores     atomic.Int64
+	failed       error // set once apply fails: nothing more is applied
 	failedMu     sync.Mutex
 }
 
@@ -198,6 +200,7 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	f.failedMu.Lock()
 	f.failed = nil
 	f.failedMu.Unlock()
+	f.restores.Add(1)
 	f.logger.Info("partition restored from snapshot", "appliedIndex", idx)
 	return nil
 }

@@ -333,6 +333,12 @@ func (p *Partition) Ready() bool {
 	return addr != "" && p.Healthy() && p.raft.AppliedIndex() >= p.raft.CommitIndex()
 }
 
+// Restores counts the snapshots installed on this replica since it opened.
+func (p *Partition) Restores() int64 { return p.fsm.restores.Load() }
+
+// AppliedIndex is the last raft index applied to the partition's state.
+func (p *Partition) AppliedIndex() uint64 { return p.raft.AppliedIndex() }
+
 // Raft exposes the raft group (for cluster membership and tests).
 func (p *Partition) Raft() *raft.Raft { return p.raft }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -27,6 +29,9 @@ type Options struct {
 	// MemTableSize in bytes; below 64 MiB the raft log and the state fight
 	// for flushes (RAFT-NOTES trap 10). Zero means 64 MiB.
 	MemTableSize uint64
+	// Logger receives pebble's messages: its info lines at Debug. Nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 // DB is a node's pebble database.
@@ -39,7 +44,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	if opts.MemTableSize == 0 {
 		opts.MemTableSize = 64 << 20
 	}
-	p, err := pebble.Open(dir, &pebble.Options{MemTableSize: opts.MemTableSize})
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	p, err := pebble.Open(dir, &pebble.Options{MemTableSize: opts.MemTableSize, Logger: pebbleLogger{opts.Logger}})
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
@@ -77,6 +85,24 @@ func prefixEnd(p []byte) []byte {
 		}
 	}
 	return nil // p is all 0xff: no upper bound
+}
+
+// pebbleLogger writes pebble's log lines through slog.
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	p.l.Debug("pebble", "msg", fmt.Sprintf(format, args...))
+}
+
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error("pebble", "msg", fmt.Sprintf(format, args...))
+}
+
+// Fatalf must not return (pebble's contract): pebble found its files
+// unusable, and going on would risk the data.
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	p.l.Error("pebble fatal error", "msg", fmt.Sprintf(format, args...))
+	os.Exit(70)
 }
 
 // getCopy reads key from r and returns a copy of its value.
