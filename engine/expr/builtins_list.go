@@ -102,11 +102,24 @@ func sum(a []any) (any, error) {
 	if err != nil || len(ns) == 0 {
 		return nil, err
 	}
-	total := decimal.Zero
-	for _, n := range ns {
-		total = total.Add(n.dec())
+	return sumNums(ns), nil
+}
+
+// sumNums adds exactly, without allocating while the sum fits a fixed.
+func sumNums(ns []num) any {
+	acc := num{}
+	for i, n := range ns {
+		r, ok := fixedAdd(acc, n)
+		if !ok {
+			total := acc.dec()
+			for _, m := range ns[i:] {
+				total = total.Add(m.dec())
+			}
+			return decValue(total)
+		}
+		acc = r
 	}
-	return decValue(total), nil
+	return acc.value()
 }
 
 func product(a []any) (any, error) {
@@ -126,11 +139,8 @@ func mean(a []any) (any, error) {
 	if err != nil || len(ns) == 0 {
 		return nil, err
 	}
-	total := decimal.Zero
-	for _, n := range ns {
-		total = total.Add(n.dec())
-	}
-	return decValue(total.DivRound(decimal.NewFromInt(int64(len(ns))), divPrecision)), nil
+	total, _ := toNum(sumNums(ns))
+	return numDiv(total, num{i: int64(len(ns))}), nil
 }
 
 func sortedDecimals(l []any) ([]decimal.Decimal, error) {

@@ -225,6 +225,11 @@ func (g *gen) resolve(n *nameRef, i int) {
 		case s.item && n.name == "item":
 			g.w(s.ident)
 			return
+		case s.item && !g.shadowedBelow(n.name, i):
+			// a field of the current item, else the variable: one call
+			g.vars[n.name] = true
+			g.w("_fieldOrVar(", s.ident, ", $env, ", strconv.Quote(n.name), ")")
+			return
 		case s.item:
 			// a field of the current item, else whatever the name means outside
 			key := strconv.Quote(n.name)
@@ -270,6 +275,17 @@ func (g *gen) varPath(n *pathExpr) bool {
 // filter's item.
 func (g *gen) shadowed(name string) bool {
 	for _, s := range g.scopes {
+		if s.item || s.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// shadowedBelow reports whether a scope outside scope i may give name a
+// meaning other than a variable.
+func (g *gen) shadowedBelow(name string, i int) bool {
+	for _, s := range g.scopes[:i] {
 		if s.item || s.name == name {
 			return true
 		}

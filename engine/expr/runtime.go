@@ -9,37 +9,38 @@ type rtFunc = func(args ...any) (any, error)
 
 // runtimeFuncs are the operators; builtins are added from the builtins table.
 var runtimeFuncs = map[string]rtFunc{
-	"_var":     rtVar,
-	"_get":     rtGet,
-	"_varPath": rtVarPath,
-	"_has":     rtHas,
-	"_add":     rtAdd,
-	"_sub":     rtSub,
-	"_mul":     rtMul,
-	"_div":     rtDiv,
-	"_pow":     rtPow,
-	"_neg":     rtNeg,
-	"_eq":      rtEq,
-	"_ne":      rtNe,
-	"_lt":      rtLt,
-	"_le":      rtLe,
-	"_gt":      rtGt,
-	"_ge":      rtGe,
-	"_and":     rtAnd,
-	"_or":      rtOr,
-	"_true":    func(a ...any) (any, error) { return a[0] == true, nil },
-	"_any":     func(a ...any) (any, error) { return a[0], nil },
-	"_between": rtBetween,
-	"_inTest":  rtInTest,
-	"_anyTrue": rtAnyTrue,
-	"_range":   rtRange,
-	"_index":   rtIndex,
-	"_list":    rtList,
-	"_filter":  rtFilter,
-	"_iter":    rtIter,
-	"_flat":    rtFlat,
-	"_some":    rtSome,
-	"_every":   rtEvery,
+	"_var":        rtVar,
+	"_get":        rtGet,
+	"_varPath":    rtVarPath,
+	"_has":        rtHas,
+	"_fieldOrVar": rtFieldOrVar,
+	"_add":        rtAdd,
+	"_sub":        rtSub,
+	"_mul":        rtMul,
+	"_div":        rtDiv,
+	"_pow":        rtPow,
+	"_neg":        rtNeg,
+	"_eq":         rtEq,
+	"_ne":         rtNe,
+	"_lt":         rtLt,
+	"_le":         rtLe,
+	"_gt":         rtGt,
+	"_ge":         rtGe,
+	"_and":        rtAnd,
+	"_or":         rtOr,
+	"_true":       func(a ...any) (any, error) { return a[0] == true, nil },
+	"_any":        func(a ...any) (any, error) { return a[0], nil },
+	"_between":    rtBetween,
+	"_inTest":     rtInTest,
+	"_anyTrue":    rtAnyTrue,
+	"_range":      rtRange,
+	"_index":      rtIndex,
+	"_list":       rtList,
+	"_filter":     rtFilter,
+	"_iter":       rtIter,
+	"_flat":       rtFlat,
+	"_some":       rtSome,
+	"_every":      rtEvery,
 	"_instance": func(a ...any) (any, error) {
 		return instanceOfType(a[0], a[1].(string)), nil
 	},
@@ -101,6 +102,17 @@ func rtVarPath(a ...any) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// rtFieldOrVar(item, env, name) is a bare name inside a filter: the
+// item's field if the item is a context that has it, else the variable.
+func rtFieldOrVar(a ...any) (any, error) {
+	if m, ok := a[0].(map[string]any); ok {
+		if v, ok := m[a[2].(string)]; ok {
+			return v, nil
+		}
+	}
+	return rtVar(a[1], a[2])
 }
 
 // rtHas(x, name): whether x is a context with the key name.
