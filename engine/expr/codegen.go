@@ -113,25 +113,9 @@ func (g *gen) node(n node) error {
 	case *unaryTest:
 		return g.notSupported(n, "a unary test outside 'in'")
 	case *rangeLit:
-		g.w("_range(")
-		for _, x := range []node{n.lo, n.hi} {
-			if err := g.node(x); err != nil {
-				return err
-			}
-			g.w(", ")
-		}
-		g.w(strconv.FormatBool(n.loOpen), ", ", strconv.FormatBool(n.hiOpen), ", ", g.at(n), ")")
+		return g.rangeLit(n)
 	case *listLit:
-		g.w("[")
-		for i, x := range n.items {
-			if i > 0 {
-				g.w(", ")
-			}
-			if err := g.node(x); err != nil {
-				return err
-			}
-		}
-		g.w("]")
+		return g.list(n)
 	case *ctxLit:
 		return g.context(n)
 	case *ifExpr:
@@ -157,6 +141,32 @@ func (g *gen) node(n node) error {
 	default:
 		return fmt.Errorf("expr: internal error: no code for %T", n)
 	}
+	return nil
+}
+
+func (g *gen) rangeLit(n *rangeLit) error {
+	g.w("_range(")
+	for _, x := range []node{n.lo, n.hi} {
+		if err := g.node(x); err != nil {
+			return err
+		}
+		g.w(", ")
+	}
+	g.w(strconv.FormatBool(n.loOpen), ", ", strconv.FormatBool(n.hiOpen), ", ", g.at(n), ")")
+	return nil
+}
+
+func (g *gen) list(n *listLit) error {
+	g.w("[")
+	for i, x := range n.items {
+		if i > 0 {
+			g.w(", ")
+		}
+		if err := g.node(x); err != nil {
+			return err
+		}
+	}
+	g.w("]")
 	return nil
 }
 
