@@ -46,7 +46,10 @@ type Engine struct {
 	// sizeHints size a call's record slice after the last call that began
 	// with the same kind of command (capacity only: never what is written).
 	sizeHints map[hintKey]int
-	st        *state.State
+	// st and ctx are reused by every Process call (their buffers survive;
+	// their contents do not).
+	st  *state.State
+	ctx *proc.Context
 }
 
 // New returns an engine for one partition.
@@ -111,18 +114,23 @@ type Result struct {
 // could not be read or written (or an invariant broke): the caller must
 // then discard everything written to kv in this call.
 func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
-	if e.st == nil {
-		e.st = state.New(kv)
-	} else {
-		e.st.Reset(kv) // keeps its buffers from call to call
-	}
 	hint := 16
 	if len(cmds) > 0 {
 		if h, ok := e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}]; ok {
-			hint = h * len(cmds)
+			hint = min(h*len(cmds), 4096)
 		}
 	}
-	c, err := proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, min(hint, 4096))
+	var c *proc.Context
+	var err error
+	if e.ctx == nil {
+		e.st = state.New(kv)
+		c, err = proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, hint)
+		e.ctx = c
+	} else {
+		e.st.Reset(kv) // state and context keep their buffers from call to call
+		c = e.ctx
+		err = c.Reset(hint)
+	}
 	if err != nil {
 		return Result{}, err
 	}

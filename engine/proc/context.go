@@ -55,18 +55,31 @@ type Context struct {
 // NewContext prepares a context for one Process call, continuing from the
 // counters stored in st.
 func NewContext(st *state.State, graphs *graph.Cache, eval EvalFunc, log *slog.Logger, partition int32, sizeHint int) (*Context, error) {
-	k, err := st.Counter(state.CounterKey)
-	if err != nil {
-		return nil, err
-	}
-	p, err := st.Counter(state.CounterPosition)
-	if err != nil {
-		return nil, err
-	}
-	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition, nextKey: k, nextPos: p,
-		records: make([]record.Record, 0, sizeHint), queue: make([]int, 0, 8)}
+	c := &Context{State: st, Graphs: graphs, Eval: eval, Log: log, partition: partition}
 	c.env = applier.Env{State: st, Graphs: graphs, JobActivatable: c.noteJobType}
-	return c, nil
+	return c, c.Reset(sizeHint)
+}
+
+// Reset prepares the context for another Process call over the same
+// State (whose KV may have changed): the counters are read again and
+// everything written before is forgotten.
+func (c *Context) Reset(sizeHint int) error {
+	k, err := c.State.Counter(state.CounterKey)
+	if err != nil {
+		return err
+	}
+	p, err := c.State.Counter(state.CounterPosition)
+	if err != nil {
+		return err
+	}
+	c.nextKey, c.nextPos = k, p
+	c.records = make([]record.Record, 0, sizeHint) // handed to the caller: never reused
+	c.queue = c.queue[:0]
+	c.responses = nil
+	clear(c.jobTypes)
+	c.piArena = nil
+	c.Cmd, c.cur, c.Now, c.rejected, c.external = nil, record.Record{}, 0, false, false
+	return nil
 }
 
 func (c *Context) noteJobType(t string) {
