@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"fmt"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -76,17 +77,21 @@ func benchLife(b *testing.B, tasks int) {
 	be := newBenchEngine(b, taskChain(tasks))
 	be.records = 0
 	b.ReportAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
 		be.life(b, tasks)
 	}
 	b.StopTimer()
+	runtime.ReadMemStats(&m1)
 	wall, cpu := b.Elapsed().Seconds(), (cpuTime() - cpu0).Seconds()
 	b.ReportMetric(float64(b.N)/wall, "instances/s")
 	b.ReportMetric(float64(b.N)/cpu, "instances/cpu-s")
 	b.ReportMetric(float64(be.records)/cpu, "records/cpu-s")
 	b.ReportMetric(float64(be.records)/float64(b.N), "records/instance")
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(be.records), "allocs/record")
 }
 
 // cpuTime is the user and system CPU time of this process so far.

@@ -160,6 +160,7 @@ func (s *State) Flush() error {
 		}
 	}
 	clear(s.cache)
+	clear(s.jobs)
 	s.entries = nil
 	return nil
 }

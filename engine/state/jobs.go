@@ -27,15 +27,39 @@ type Job struct {
 	Value record.JobRecord
 }
 
-// GetJob returns the job with key, or nil.
+// GetJob returns the job with key, or nil. The result is the caller's
+// copy (its CustomHeaders map is shared: do not modify it).
+//
+// Jobs are read by a processor and again by the applier of its event, so
+// State keeps the decoded jobs of the current call (writes go to the KV at
+// once and update the copy kept).
 func (s *State) GetJob(key int64) (*Job, error) {
+	if j, ok := s.jobs[key]; ok {
+		if j == nil {
+			return nil, nil
+		}
+		cp := *j
+		return &cp, nil
+	}
 	d, ok, err := s.get(s.keyInt(FamJob, key), "job")
 	if !ok {
 		return nil, err
 	}
 	j := &Job{Key: d.Int(), State: JobState(d.Name())}
 	record.UnmarshalValue(&d, &j.Value)
-	return j, decoded(&d, "job")
+	if err := decoded(&d, "job"); err != nil {
+		return nil, err
+	}
+	s.keepJob(j)
+	cp := *j
+	return &cp, nil
+}
+
+func (s *State) keepJob(j *Job) {
+	if s.jobs == nil {
+		s.jobs = make(map[int64]*Job, 4)
+	}
+	s.jobs[j.Key] = j
 }
 
 // PutJob stores a job and keeps the activatable, deadline and backoff
@@ -55,6 +79,8 @@ func (s *State) PutJob(old, j *Job) error {
 	if err != nil {
 		return err
 	}
+	kept := *j
+	s.keepJob(&kept)
 	switch {
 	case j.State == JobActivatable:
 		return s.KV.Set(s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key), nil)
@@ -70,6 +96,9 @@ func (s *State) PutJob(old, j *Job) error {
 func (s *State) DeleteJob(j *Job) error {
 	if err := s.unindexJob(j); err != nil {
 		return err
+	}
+	if s.jobs != nil {
+		s.jobs[j.Key] = nil // known to be gone
 	}
 	return s.KV.Delete(s.keyInt(FamJob, j.Key))
 }

@@ -21,6 +21,7 @@ type State struct {
 	scratch [4][]byte // key buffers (see key)
 	next    int
 	cache   map[int64]*cached // element instances (see GetElementInstance)
+	jobs    map[int64]*Job    // decoded jobs of this call (see GetJob)
 	entries []cached          // chunk the cache entries come from
 	enc     record.Encoder    // value buffer of put (KV.Set copies values)
 	found   bool              // result of hasPrefix
@@ -46,6 +47,7 @@ func New(kv KV) *State {
 func (s *State) Reset(kv KV) {
 	s.KV = kv
 	clear(s.cache)
+	clear(s.jobs)
 	s.entries = nil
 }
 
