@@ -1,0 +1,6 @@
+import FileActions from './FileActions';
+
+export default {
+  __init__: [ 'fileActions' ],
+  fileActions: [ 'type', FileActions ]
+};

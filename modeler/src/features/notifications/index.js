@@ -1,0 +1,6 @@
+import Notifications from './Notifications';
+
+export default {
+  __init__: [ 'notifications' ],
+  notifications: [ 'type', Notifications ]
+};

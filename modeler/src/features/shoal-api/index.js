@@ -1,0 +1,5 @@
+import ShoalApi from './ShoalApi';
+
+export default {
+  shoalApi: [ 'type', ShoalApi ]
+};

@@ -1,0 +1,6 @@
+import StartInstance from './StartInstance';
+
+export default {
+  __init__: [ 'startInstance' ],
+  startInstance: [ 'type', StartInstance ]
+};
