@@ -18,6 +18,8 @@
 // (nil handling, 0-based indexes, integer division) reach a FEEL result.
 // Each run-time function takes the index of its sub-expression's span as
 // last argument, so a failure names the sub-expression and its values.
+// Evaluation reuses expr VMs from a pool and passes the caller's Vars as
+// expr's environment, so a typical condition allocates once.
 //
 // # What it covers
 //
@@ -49,7 +51,9 @@
 // are JSON-compatible: numbers are int64 when integral and in range, else
 // float64; inside an evaluation numbers are exact decimals
 // (shopspring/decimal; division keeps 34 decimal places), so 0.1 + 0.2 =
-// 0.3, and a float64 variable is read as the decimal it prints as. Temporal
+// 0.3, and a float64 variable is read as the decimal it prints as. Small
+// fractions take an allocation-free fixed-point form (fixed.go) that gives
+// the same results as the decimals. Temporal
 // values are the types Date, Time, DateTime, Duration (days and time) and
 // YearsMonths, which marshal to JSON as FEEL's ISO strings ("2024-01-31",
 // "10:00:00+01:00", "2024-01-31T10:00:00Z", "PT5S", "P1Y2M"); a date-time
