@@ -344,3 +344,19 @@ func TestTypedEvaluationsRejectOtherTypes(t *testing.T) {
 		t.Error("EvalDueDate accepted a number")
 	}
 }
+
+func TestContextEqualityDoesNotDependOnMapOrder(t *testing.T) {
+	e := mustCompile(t, "x = y")
+	x := map[string]any{}
+	y := map[string]any{}
+	for _, k := range strings.Fields("a b c d e f g h i j k l m n o p") {
+		x[k], y[k] = 1, 2
+	}
+	y["h"] = "text" // incomparable with 1, but "a" already differs
+	for range 50 {
+		got, err := e.Eval(MapVars{"x": x, "y": y})
+		if err != nil || got != false {
+			t.Fatalf("x = y gave %v, %v; want false every time", got, err)
+		}
+	}
+}

@@ -132,7 +132,10 @@ func equal(a, b any) (eq bool, ok bool) {
 		if len(x) != len(y) {
 			return false, true
 		}
-		for k, xv := range x {
+		// in key order: which entry decides between false and null must not
+		// depend on Go's map order
+		for _, k := range sortedKeys(x) {
+			xv := x[k]
 			yv, found := y[k]
 			if !found {
 				return false, true
