@@ -45,8 +45,8 @@ func describe(v any) string {
 		return "null"
 	}
 	s := show(v)
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:57]) + "..."
 	}
 	return typeOf(v) + " " + s
 }
