@@ -44,7 +44,8 @@ type Context struct {
 	nextPos   int64 // the position of the last record written
 	env       applier.Env
 	records   []record.Record
-	queue     []int // indexes into records of follow-up commands to process
+	queue     []int // indexes into records of commands; queue[head:] are still to process
+	head      int
 	responses []Response
 	jobTypes  map[string]struct{}
 	external  bool // the current command came from Append (a client or the leader)
@@ -74,7 +75,7 @@ func (c *Context) Reset(sizeHint int) error {
 	}
 	c.nextKey, c.nextPos = k, p
 	c.records = make([]record.Record, 0, sizeHint) // handed to the caller: never reused
-	c.queue = c.queue[:0]
+	c.queue, c.head = c.queue[:0], 0
 	c.responses = nil
 	clear(c.jobTypes)
 	c.piArena = nil
@@ -130,11 +131,11 @@ func (c *Context) Append(cmd record.Record) {
 // Next pops the next command to process (nil when none is left) and makes
 // it current.
 func (c *Context) Next() *record.Record {
-	if len(c.queue) == 0 {
+	if c.head == len(c.queue) {
 		return nil
 	}
-	i := c.queue[0]
-	c.queue = c.queue[1:]
+	i := c.queue[c.head]
+	c.head++
 	c.cur = c.records[i]
 	c.Cmd = &c.cur
 	c.external = c.cur.SourceRecordPosition < 0

@@ -25,7 +25,8 @@ type State struct {
 	entries []cached          // chunk the cache entries come from
 	enc     record.Encoder    // value buffer of put (KV.Set copies values)
 	found   bool              // result of hasPrefix
-	keys    [][]byte          // keys gathered by deletePrefix
+	keys    []int             // ends of the keys deletePrefix gathered in keyBuf
+	keyBuf  []byte
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
@@ -36,7 +37,8 @@ func New(kv KV) *State {
 	s := &State{KV: kv}
 	s.foundFn = func(_, _ []byte) bool { s.found = true; return false }
 	s.gatherFn = func(k, _ []byte) bool {
-		s.keys = append(s.keys, append([]byte(nil), k...))
+		s.keyBuf = append(s.keyBuf, k...)
+		s.keys = append(s.keys, len(s.keyBuf))
 		return true
 	}
 	return s
@@ -102,14 +104,16 @@ func (s *State) hasPrefix(prefix []byte) (bool, error) {
 
 // deletePrefix deletes every key that starts with prefix.
 func (s *State) deletePrefix(prefix []byte) error {
-	s.keys = s.keys[:0]
+	s.keys, s.keyBuf = s.keys[:0], s.keyBuf[:0]
 	if err := s.KV.Iterate(prefix, s.gatherFn); err != nil {
 		return err
 	}
-	for _, k := range s.keys {
-		if err := s.KV.Delete(k); err != nil {
+	start := 0
+	for _, end := range s.keys {
+		if err := s.KV.Delete(s.keyBuf[start:end]); err != nil {
 			return err
 		}
+		start = end
 	}
 	return nil
 }
