@@ -26,6 +26,8 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newStartCmd(),
+		newBrokerCmd(),
 		newDeployCmd(),
 		newCreateCmd(),
 		newCancelCmd(),
