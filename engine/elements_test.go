@@ -195,3 +195,47 @@ func TestOutputMappingFailureRaisesIncidentOnCompletionAndResolvingCompletes(t *
 		t.Fatal("instance did not complete")
 	}
 }
+
+func TestTerminateEndEvent_InsideASubprocessEndsOnlyTheSubprocess(t *testing.T) {
+	// given a subprocess with a waiting task and a terminate end event, and
+	// a task after the subprocess
+	h := New(t)
+	inner := Scope("sp").Start("is").Gateway("parallel", "fork", "").ServiceTask("wait", "wait").
+		TerminateEnd("stop").End("ie").Flow("is", "fork").Flow("fork", "wait").Flow("fork", "stop").Flow("wait", "ie")
+	h.Deploy("ts.bpmn", Process("ts").Start("s").SubProcess("sp", inner).ServiceTask("after", "after").End("e").
+		Chain("s", "sp", "after", "e").XML())
+
+	// when
+	pik := h.CreateInstance("ts", nil)
+
+	// then the subprocess completed, its task was terminated, and the process goes on
+	if n := len(h.Records().ProcessInstance(pik).ElementID("wait").Intent(record.ElementTerminated)); n != 1 {
+		t.Fatalf("wait terminated %d times", n)
+	}
+	if n := len(h.Records().ProcessInstance(pik).ElementID("sp").Intent(record.ElementCompleted)); n != 1 {
+		t.Fatalf("subprocess completed %d times", n)
+	}
+	jobs := h.ActivateJobs("after", 1)
+	if len(jobs) != 1 {
+		t.Fatal("the process did not continue after the subprocess")
+	}
+	h.CompleteJob(jobs[0].Key, nil)
+	if !isCompleted(h, pik) {
+		t.Fatal("instance did not complete")
+	}
+}
+
+func TestCancel_WhileASubprocessWaitsAtAnIncident(t *testing.T) {
+	h := New(t)
+	inner := Scope("sp").Start("is").ServiceTask("t", "work", Inputs("=upper case(x)", "y")).End("ie").Chain("is", "t", "ie")
+	h.Deploy("ci.bpmn", Process("ci").Start("s").SubProcess("sp", inner).End("e").Chain("s", "sp", "e").XML())
+	pik := h.CreateInstance("ci", map[string]any{"x": 1})
+	if n := len(h.Records().Incidents()); n != 1 {
+		t.Fatalf("%d incidents, want 1", n)
+	}
+	h.Cancel(pik)
+	equalStrings(t, "terminated", h.Records().ProcessInstance(pik).Intent(record.ElementTerminated).ElementIDs(), []string{"t", "sp", "ci"})
+	if n := len(h.Records().ValueType(record.Incident).Intent(record.Resolved)); n != 1 {
+		t.Fatalf("%d incidents resolved, want 1", n)
+	}
+}
