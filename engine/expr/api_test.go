@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -357,6 +358,30 @@ func TestContextEqualityDoesNotDependOnMapOrder(t *testing.T) {
 		got, err := e.Eval(MapVars{"x": x, "y": y})
 		if err != nil || got != false {
 			t.Fatalf("x = y gave %v, %v; want false every time", got, err)
+		}
+	}
+}
+
+func TestVariablesInsideLoopsAreFetchedOnce(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string
+	}{
+		{"for x in xs return x * factor", []string{"factor", "xs"}},
+		{"xs[item > min]", []string{"min", "xs"}},
+		{"some x in xs satisfies x > limit.max", []string{"limit", "xs"}},
+		{"for x in xs return for y in xs return x + y + k", []string{"k", "xs"}},
+		{"false and xs[item > min] = []", nil},
+	}
+	for _, tt := range tests {
+		vars := &countingVars{m: map[string]any{"xs": []any{1, 2, 3}, "factor": 2, "min": 1, "limit": map[string]any{"max": 2}, "k": 1}}
+		if _, err := mustCompile(t, tt.src).Eval(vars); err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		got := append([]string(nil), vars.gets...)
+		sort.Strings(got)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s fetched %v, want each of %v once", tt.src, vars.gets, tt.want)
 		}
 	}
 }

@@ -13,13 +13,21 @@ import (
 // temporal literals) are emitted as _k(i) and patched into constants.
 type gen struct {
 	src    string
-	b      strings.Builder
+	b      *strings.Builder
 	spans  []pos
 	consts []any
 	vars   map[string]bool
 	scopes []scope
 	tmp    int
+
+	// Inside loops and filters, variables are read once, before the
+	// outermost one, into let-bound identifiers: a Vars.Get per item
+	// could be a state lookup each.
+	loopDepth int
+	hoisted   []hoistedVar
 }
+
+type hoistedVar struct{ name, ident string }
 
 // scope is one level of name binding: a name bound to an expr identifier
 // (loop variable, context entry) or, for a filter, the current item, whose
@@ -237,8 +245,7 @@ func (g *gen) resolve(n *nameRef, i int) {
 			return
 		case s.item && !g.shadowedBelow(n.name, i):
 			// a field of the current item, else the variable: one call
-			g.vars[n.name] = true
-			g.w("_fieldOrVar(", s.ident, ", $env, ", strconv.Quote(n.name), ")")
+			g.w("_fieldOr(", s.ident, ", ", strconv.Quote(n.name), ", ", g.variable(n.name), ")")
 			return
 		case s.item:
 			// a field of the current item, else whatever the name means outside
@@ -249,8 +256,53 @@ func (g *gen) resolve(n *nameRef, i int) {
 			return
 		}
 	}
-	g.vars[n.name] = true
-	g.w("_var($env, ", strconv.Quote(n.name), ")")
+	g.w(g.variable(n.name))
+}
+
+// variable is the code that reads the variable name: a call, or inside a
+// loop the identifier it was read into before the loop.
+func (g *gen) variable(name string) string {
+	g.vars[name] = true
+	if g.loopDepth == 0 {
+		return "_var($env, " + strconv.Quote(name) + ")"
+	}
+	for _, h := range g.hoisted {
+		if h.name == name {
+			return h.ident
+		}
+	}
+	id := g.ident("_v")
+	g.hoisted = append(g.hoisted, hoistedVar{name, id})
+	return id
+}
+
+// looping generates a loop or filter with body; at the outermost one it
+// puts the reads of the variables used inside in front.
+func (g *gen) looping(body func() error) error {
+	g.loopDepth++
+	defer func() { g.loopDepth-- }()
+	if g.loopDepth > 1 {
+		return body()
+	}
+	outer := g.b
+	g.b = &strings.Builder{}
+	err := body()
+	inner := g.b.String()
+	g.b = outer
+	if err != nil {
+		return err
+	}
+	if len(g.hoisted) == 0 {
+		g.w(inner)
+		return nil
+	}
+	g.w("(")
+	for _, h := range g.hoisted {
+		g.w("let ", h.ident, " = _var($env, ", strconv.Quote(h.name), "); ")
+	}
+	g.w(inner, ")")
+	g.hoisted = nil
+	return nil
 }
 
 // varPath writes a.b.c, where a is a variable, as one call
@@ -271,8 +323,12 @@ func (g *gen) varPath(n *pathExpr) bool {
 	if !ok || len(g.scopes) > 0 && g.shadowed(ref.name) {
 		return false
 	}
-	g.vars[ref.name] = true
-	g.w("_varPath($env, ", g.at(n), ", ", strconv.Quote(ref.name))
+	if g.loopDepth > 0 {
+		g.w("_path(", g.variable(ref.name), ", ", g.at(n))
+	} else {
+		g.vars[ref.name] = true
+		g.w("_varPath($env, ", g.at(n), ", ", strconv.Quote(ref.name))
+	}
 	for i := len(keys) - 1; i >= 0; i-- {
 		g.w(", ", strconv.Quote(keys[i]))
 	}

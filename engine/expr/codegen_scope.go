@@ -52,20 +52,22 @@ func (g *gen) filter(n *filterExpr) error {
 		g.w(", ", strconv.FormatInt(idx, 10), ", ", g.at(n), ")")
 		return nil
 	}
-	l, it := g.ident("_l"), g.ident("_i")
-	g.w("(let ", l, " = _list(")
-	if err := g.node(n.x); err != nil {
-		return err
-	}
-	g.w("); ", l, " == nil ? nil : _filter(", l, ", map(", l, ", let ", it, " = #; ")
-	g.scopes = append(g.scopes, scope{item: true, ident: it})
-	err := g.node(n.cond)
-	g.scopes = g.scopes[:len(g.scopes)-1]
-	if err != nil {
-		return err
-	}
-	g.w("), ", g.at(n.cond), "))")
-	return nil
+	return g.looping(func() error {
+		l, it := g.ident("_l"), g.ident("_i")
+		g.w("(let ", l, " = _list(")
+		if err := g.node(n.x); err != nil {
+			return err
+		}
+		g.w("); ", l, " == nil ? nil : _filter(", l, ", map(", l, ", let ", it, " = #; ")
+		g.scopes = append(g.scopes, scope{item: true, ident: it})
+		err := g.node(n.cond)
+		g.scopes = g.scopes[:len(g.scopes)-1]
+		if err != nil {
+			return err
+		}
+		g.w("), ", g.at(n.cond), "))")
+		return nil
+	})
 }
 
 func literalInt(n node) (int64, bool) {
@@ -88,32 +90,34 @@ func literalInt(n node) (int64, bool) {
 // variable, flattened so that "for a in as, b in bs" gives one flat list.
 // fn is applied to that list (_flat for for, _some or _every).
 func (g *gen) loop(vars []string, ins []node, body node, fn string, n node) error {
-	depth := len(g.scopes)
-	defer func() { g.scopes = g.scopes[:depth] }()
-	g.w(fn, "(")
-	for k := range vars {
-		if k < len(vars)-1 {
-			g.w("_flat(")
+	return g.looping(func() error {
+		depth := len(g.scopes)
+		defer func() { g.scopes = g.scopes[:depth] }()
+		g.w(fn, "(")
+		for k := range vars {
+			if k < len(vars)-1 {
+				g.w("_flat(")
+			}
+			g.w("map(_iter(")
+			if err := g.node(ins[k]); err != nil {
+				return err
+			}
+			id := g.ident("_f")
+			g.w(", ", g.at(ins[k]), "), let ", id, " = #; ")
+			g.scopes = append(g.scopes, scope{name: vars[k], ident: id})
 		}
-		g.w("map(_iter(")
-		if err := g.node(ins[k]); err != nil {
+		if err := g.node(body); err != nil {
 			return err
 		}
-		id := g.ident("_f")
-		g.w(", ", g.at(ins[k]), "), let ", id, " = #; ")
-		g.scopes = append(g.scopes, scope{name: vars[k], ident: id})
-	}
-	if err := g.node(body); err != nil {
-		return err
-	}
-	for k := range vars {
-		g.w(")")
-		if k < len(vars)-1 {
+		for k := range vars {
 			g.w(")")
+			if k < len(vars)-1 {
+				g.w(")")
+			}
 		}
-	}
-	g.w(")")
-	return nil
+		g.w(")")
+		return nil
+	})
 }
 
 // callBuiltin writes a call of a built-in function, putting named arguments

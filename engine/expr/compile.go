@@ -42,7 +42,7 @@ func Compile(source string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{src: src, vars: map[string]bool{}}
+	g := &gen{src: src, b: &strings.Builder{}, vars: map[string]bool{}}
 	if err := g.node(n); err != nil {
 		return nil, err
 	}

@@ -93,7 +93,8 @@
 //
 // Variables are fetched lazily through Vars.Get, only for names the
 // expression reads, and only on the branches it takes; Expr.Variables lists
-// them so a caller can fetch just those. Inside a filter (items[price >
+// them so a caller can fetch just those. Variables read inside a loop or a
+// filter are fetched once, just before the outermost one, not per item. Inside a filter (items[price >
 // 10]) a bare name is first looked up in the current item, then as a
 // variable, so such names appear in Variables as well.
 package expr

@@ -9,38 +9,39 @@ type rtFunc = func(args ...any) (any, error)
 
 // runtimeFuncs are the operators; builtins are added from the builtins table.
 var runtimeFuncs = map[string]rtFunc{
-	"_var":        rtVar,
-	"_get":        rtGet,
-	"_varPath":    rtVarPath,
-	"_has":        rtHas,
-	"_fieldOrVar": rtFieldOrVar,
-	"_add":        rtAdd,
-	"_sub":        rtSub,
-	"_mul":        rtMul,
-	"_div":        rtDiv,
-	"_pow":        rtPow,
-	"_neg":        rtNeg,
-	"_eq":         rtEq,
-	"_ne":         rtNe,
-	"_lt":         rtLt,
-	"_le":         rtLe,
-	"_gt":         rtGt,
-	"_ge":         rtGe,
-	"_and":        rtAnd,
-	"_or":         rtOr,
-	"_true":       func(a ...any) (any, error) { return a[0] == true, nil },
-	"_any":        func(a ...any) (any, error) { return a[0], nil },
-	"_between":    rtBetween,
-	"_inTest":     rtInTest,
-	"_anyTrue":    rtAnyTrue,
-	"_range":      rtRange,
-	"_index":      rtIndex,
-	"_list":       rtList,
-	"_filter":     rtFilter,
-	"_iter":       rtIter,
-	"_flat":       rtFlat,
-	"_some":       rtSome,
-	"_every":      rtEvery,
+	"_var":     rtVar,
+	"_get":     rtGet,
+	"_varPath": rtVarPath,
+	"_has":     rtHas,
+	"_fieldOr": rtFieldOr,
+	"_path":    rtPath,
+	"_add":     rtAdd,
+	"_sub":     rtSub,
+	"_mul":     rtMul,
+	"_div":     rtDiv,
+	"_pow":     rtPow,
+	"_neg":     rtNeg,
+	"_eq":      rtEq,
+	"_ne":      rtNe,
+	"_lt":      rtLt,
+	"_le":      rtLe,
+	"_gt":      rtGt,
+	"_ge":      rtGe,
+	"_and":     rtAnd,
+	"_or":      rtOr,
+	"_true":    func(a ...any) (any, error) { return a[0] == true, nil },
+	"_any":     func(a ...any) (any, error) { return a[0], nil },
+	"_between": rtBetween,
+	"_inTest":  rtInTest,
+	"_anyTrue": rtAnyTrue,
+	"_range":   rtRange,
+	"_index":   rtIndex,
+	"_list":    rtList,
+	"_filter":  rtFilter,
+	"_iter":    rtIter,
+	"_flat":    rtFlat,
+	"_some":    rtSome,
+	"_every":   rtEvery,
 	"_instance": func(a ...any) (any, error) {
 		return instanceOfType(a[0], a[1].(string)), nil
 	},
@@ -92,27 +93,36 @@ func rtGet(a ...any) (any, error) {
 // path keys, with rtGet's meaning for each step.
 func rtVarPath(a ...any) (any, error) {
 	v, _ := rtVar(a[0], a[2])
-	for _, key := range a[3:] {
+	return path(v, a[1], a[3:])
+}
+
+// rtPath(v, at, keys...) is v followed by the path keys.
+func rtPath(a ...any) (any, error) {
+	return path(a[0], a[1], a[2:])
+}
+
+func path(v, at any, keys []any) (any, error) {
+	for _, key := range keys {
 		if v == nil {
 			return nil, nil
 		}
 		var err error
-		if v, err = rtGet(v, key, a[1]); err != nil {
+		if v, err = rtGet(v, key, at); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-// rtFieldOrVar(item, env, name) is a bare name inside a filter: the
-// item's field if the item is a context that has it, else the variable.
-func rtFieldOrVar(a ...any) (any, error) {
+// rtFieldOr(item, name, outer) is a bare name inside a filter: the item's
+// field if the item is a context that has it, else outer (the variable).
+func rtFieldOr(a ...any) (any, error) {
 	if m, ok := a[0].(map[string]any); ok {
-		if v, ok := m[a[2].(string)]; ok {
+		if v, ok := m[a[1].(string)]; ok {
 			return v, nil
 		}
 	}
-	return rtVar(a[1], a[2])
+	return a[2], nil
 }
 
 // rtHas(x, name): whether x is a context with the key name.
