@@ -4,7 +4,7 @@
 // table, so replayed state equals live state (Zeebe's EventAppliers).
 //
 // One file per value type; table.go maps (value type, intent) to an
-// applier. An event without an applier changes no state (Zeebe registers
-// NOOP appliers for those; here absence means the same) — the list of
-// such events is in table.go.
+// applier (a switch, for speed). An event without an applier changes no
+// state (Zeebe registers NOOP appliers for those; here absence means the
+// same) — the list of such events is in table.go.
 package applier

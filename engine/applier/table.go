@@ -21,40 +21,68 @@ type Env struct {
 // Func applies one event to the state.
 type Func func(env *Env, r *record.Record) error
 
-type tableKey struct {
-	vt     record.ValueType
-	intent record.Intent
-}
-
-// table maps events to appliers. Events that change no state:
-// PROCESS_INSTANCE_CREATION CREATED without a waiting request,
+// lookup is the table from events to appliers: a switch on value type
+// and intent (events are applied many times per command, and a switch on
+// string constants beats hashing two strings). Events that change no
+// state: PROCESS_INSTANCE_CREATION CREATED without a waiting request,
 // VARIABLE_DOCUMENT UPDATED, DEPLOYMENT DISTRIBUTED.
-var table = map[tableKey]Func{
-	{record.Deployment, record.Created}:                 deploymentCreated,
-	{record.Process, record.Created}:                    processCreated,
-	{record.ProcessInstanceCreation, record.Created}:    creationCreated,
-	{record.ProcessInstance, record.ElementActivating}:  elementActivating,
-	{record.ProcessInstance, record.ElementActivated}:   elementTransition,
-	{record.ProcessInstance, record.ElementCompleting}:  elementTransition,
-	{record.ProcessInstance, record.ElementTerminating}: elementTransition,
-	{record.ProcessInstance, record.ElementCompleted}:   elementEnded,
-	{record.ProcessInstance, record.ElementTerminated}:  elementEnded,
-	{record.ProcessInstance, record.SequenceFlowTaken}:  sequenceFlowTaken,
-	{record.Job, record.Created}:                        jobCreated,
-	{record.JobBatch, record.Activated}:                 jobsActivated,
-	{record.Job, record.Completed}:                      jobEnded,
-	{record.Job, record.Canceled}:                       jobEnded,
-	{record.Job, record.Failed}:                         jobFailed,
-	{record.Job, record.TimedOut}:                       jobActivatable,
-	{record.Job, record.RecurredAfterBackoff}:           jobActivatable,
-	{record.Job, record.Yielded}:                        jobActivatable,
-	{record.Job, record.RetriesUpdated}:                 jobUpdated,
-	{record.Job, record.TimeoutUpdated}:                 jobUpdated,
-	{record.Job, record.ErrorThrown}:                    jobErrorThrown,
-	{record.Incident, record.Created}:                   incidentCreated,
-	{record.Incident, record.Resolved}:                  incidentResolved,
-	{record.Variable, record.Created}:                   variableSet,
-	{record.Variable, record.Updated}:                   variableSet,
+func lookup(vt record.ValueType, intent record.Intent) Func {
+	switch vt {
+	case record.ProcessInstance:
+		switch intent {
+		case record.ElementActivating:
+			return elementActivating
+		case record.ElementActivated, record.ElementCompleting, record.ElementTerminating:
+			return elementTransition
+		case record.ElementCompleted, record.ElementTerminated:
+			return elementEnded
+		case record.SequenceFlowTaken:
+			return sequenceFlowTaken
+		}
+	case record.Job:
+		switch intent {
+		case record.Created:
+			return jobCreated
+		case record.Completed, record.Canceled:
+			return jobEnded
+		case record.Failed:
+			return jobFailed
+		case record.TimedOut, record.RecurredAfterBackoff, record.Yielded:
+			return jobActivatable
+		case record.RetriesUpdated, record.TimeoutUpdated:
+			return jobUpdated
+		case record.ErrorThrown:
+			return jobErrorThrown
+		}
+	case record.JobBatch:
+		if intent == record.Activated {
+			return jobsActivated
+		}
+	case record.Variable:
+		if intent == record.Created || intent == record.Updated {
+			return variableSet
+		}
+	case record.Incident:
+		switch intent {
+		case record.Created:
+			return incidentCreated
+		case record.Resolved:
+			return incidentResolved
+		}
+	case record.Deployment:
+		if intent == record.Created {
+			return deploymentCreated
+		}
+	case record.Process:
+		if intent == record.Created {
+			return processCreated
+		}
+	case record.ProcessInstanceCreation:
+		if intent == record.Created {
+			return creationCreated
+		}
+	}
+	return nil
 }
 
 // Apply applies an event. Events with no applier change nothing.
@@ -62,7 +90,7 @@ func Apply(env *Env, r *record.Record) error {
 	if r.RecordType != record.Event {
 		return fmt.Errorf("applier: %s %s is a %s, not an event", r.ValueType, r.Intent, r.RecordType)
 	}
-	f := table[tableKey{r.ValueType, r.Intent}]
+	f := lookup(r.ValueType, r.Intent)
 	if f == nil {
 		return nil
 	}
