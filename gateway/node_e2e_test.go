@@ -46,6 +46,21 @@ type realNode struct {
 
 func startRealNode(t *testing.T, partitions int32) *realNode {
 	t.Helper()
+	rn := startNode(t, partitions)
+	if _, err := rn.c.Deploy(context.Background(), client.Resource{Name: "three-tasks.bpmn", Content: []byte(threeTasks)}); err != nil {
+		t.Fatal(err)
+	}
+	return rn
+}
+
+// startRealNodeWithoutDeployment starts one node with one partition.
+func startRealNodeWithoutDeployment(t *testing.T) *realNode {
+	t.Helper()
+	return startNode(t, 1)
+}
+
+func startNode(t *testing.T, partitions int32) *realNode {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -68,12 +83,7 @@ func startRealNode(t *testing.T, partitions int32) *realNode {
 		n.Close()
 	})
 	waitFor(t, "the node to be ready", n.Ready)
-	rn := &realNode{node: n, url: srv.URL, c: client.New(srv.URL)}
-	ctx := context.Background()
-	if _, err := rn.c.Deploy(ctx, client.Resource{Name: "three-tasks.bpmn", Content: []byte(threeTasks)}); err != nil {
-		t.Fatal(err)
-	}
-	return rn
+	return &realNode{node: n, url: srv.URL, c: client.New(srv.URL)}
 }
 
 // startWorkers runs one worker per task type; each adds a variable.
