@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"sort"
 	"strings"
 
@@ -170,9 +172,25 @@ func setVariable(c *proc.Context, scope int64, name string, value any, pi *recor
 	return err
 }
 
+// toJSON renders a variable's value. Scalars, the common case, skip
+// encoding/json's reflection; the output is what json.Marshal gives.
 func toJSON(v any) ([]byte, error) {
-	if raw, ok := v.(json.RawMessage); ok {
-		return raw, nil
+	switch t := v.(type) {
+	case json.RawMessage:
+		return t, nil
+	case nil:
+		return []byte("null"), nil
+	case bool:
+		return strconv.AppendBool(nil, t), nil
+	case int64:
+		return strconv.AppendInt(nil, t, 10), nil
+	case int:
+		return strconv.AppendInt(nil, int64(t), 10), nil
+	case float64:
+		// whole numbers print as integers; -0 keeps its sign, as in json
+		if t == math.Trunc(t) && math.Abs(t) < 1e15 && (t != 0 || !math.Signbit(t)) {
+			return strconv.AppendInt(nil, int64(t), 10), nil
+		}
 	}
 	return json.Marshal(v)
 }

@@ -61,3 +61,16 @@ func TestCheckDocument_RefusesValuesWithoutJSONAndEmptyNames(t *testing.T) {
 		t.Fatal("empty name accepted")
 	}
 }
+
+func TestToJSON_FastPathsMatchEncodingJSON(t *testing.T) {
+	for _, v := range []any{nil, true, false, int64(-7), 42, 3.0, math.Copysign(0, -1), -3.0, 1e15, 1e14, 2.5, 1e21, "s", []any{1.0}, map[string]any{"a": nil}} {
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := toJSON(v)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("toJSON(%#v) = %s, want %s", v, got, want)
+		}
+	}
+}
