@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	. "github.com/shoalbpm/shoal/engine/enginetest"
@@ -118,9 +119,12 @@ func (g *gen) process(id string) string {
 // random processes with random job outcomes. No run may panic or fail;
 // every instance must end completed or canceled, or wait at an open
 // incident with no job left to work on; replayed state must equal live
-// state.
+// state. SHOAL_PROPERTY_SEEDS=400 runs more seeds than the default 40.
 func TestProperty_RandomProcessesAlwaysEndCompletedCanceledOrAtAnIncident(t *testing.T) {
 	seeds := 40
+	if n := os.Getenv("SHOAL_PROPERTY_SEEDS"); n != "" {
+		fmt.Sscan(n, &seeds)
+	}
 	if testing.Short() {
 		seeds = 10
 	}
