@@ -48,7 +48,7 @@ type Context struct {
 	head      int
 	responses []Response
 	jobTypes  map[string]struct{}
-	external  bool // the current command came from Append (a client or the leader)
+	external  bool                           // the current command came from Append (a client or the leader)
 	piArena   []record.ProcessInstanceRecord // see PI
 	rejected  bool
 }
