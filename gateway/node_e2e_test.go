@@ -59,7 +59,7 @@ func startRealNodeWithoutDeployment(t *testing.T) *realNode {
 	return startNode(t, 1)
 }
 
-func startNode(t *testing.T, partitions int32) *realNode {
+func startNode(t testing.TB, partitions int32) *realNode {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

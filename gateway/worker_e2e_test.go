@@ -38,7 +38,7 @@ func startGateway(t *testing.T, partitions int32) (*fakecluster.Cluster, *client
 	return fc, client.New(srv.URL, client.WithRetries(3, time.Millisecond))
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
