@@ -132,7 +132,7 @@ func TestCreateInstanceProblems(t *testing.T) {
 		{"neither id nor key", `{"variables":{}}`, 400, "INVALID_ARGUMENT", "processDefinitionId"},
 		{"both id and key", `{"processDefinitionId":"a","processDefinitionKey":"1"}`, 400, "INVALID_ARGUMENT", "both"},
 		{"variables not an object", `{"processDefinitionId":"a","variables":[1]}`, 400, "INVALID_ARGUMENT", "variables"},
-		{"key not a number", `{"processDefinitionKey":"abc"}`, 400, "INVALID_ARGUMENT", "abc"},
+		{"key not a number", `{"processDefinitionKey":"abc"}`, 400, "INVALID_ARGUMENT", `processDefinitionKey: expected a key as a positive decimal string, but got "abc"`},
 		{"wrong type", `{"processDefinitionId":5}`, 400, "INVALID_ARGUMENT", "processDefinitionId"},
 		{"broken JSON", `{"processDefinitionId":`, 400, "INVALID_ARGUMENT", "not valid JSON"},
 		{"other tenant", `{"processDefinitionId":"a","tenantId":"t2"}`, 400, "INVALID_ARGUMENT", "tenantId"},

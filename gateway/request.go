@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 
@@ -35,11 +36,14 @@ func (k *jsonKey) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return fmt.Errorf("expected a key as a positive decimal string, but got %s", b)
+		// A type error, so that encoding/json adds the field's name.
+		return &json.UnmarshalTypeError{Value: string(b), Type: keyType}
 	}
 	*k = jsonKey(n)
 	return nil
 }
+
+var keyType = reflect.TypeOf(jsonKey(0))
 
 // pathKey reads a key from the URL path.
 func pathKey(c echo.Context, name string) (int64, error) {
@@ -92,6 +96,8 @@ func unmarshalStrict(body []byte, v any) error {
 		synErr  *json.SyntaxError
 	)
 	switch {
+	case errors.As(err, &typeErr) && typeErr.Type == keyType:
+		return badField(typeErr.Field, "expected a key as a positive decimal string, but got %s", typeErr.Value)
 	case errors.As(err, &typeErr):
 		return badField(typeErr.Field, "expected %s, but got JSON %s", typeErr.Type, typeErr.Value)
 	case errors.As(err, &synErr):
