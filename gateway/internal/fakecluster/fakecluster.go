@@ -35,8 +35,6 @@ type Cluster struct {
 	watchers  map[string]map[chan struct{}]struct{}
 	submitted []record.Record
 	fail      error
-	// Delay is added to every Submit (to test timeouts); 0 by default.
-	Delay time.Duration
 }
 
 // New returns a fake cluster with the given number of partitions.
@@ -106,12 +104,8 @@ func (c *Cluster) JobState(key int64) string {
 
 // Submit implements broker.Cluster.
 func (c *Cluster) Submit(ctx context.Context, partition int32, cmd record.Record) (record.Record, error) {
-	if c.Delay > 0 {
-		select {
-		case <-time.After(c.Delay):
-		case <-ctx.Done():
-			return record.Record{}, ctx.Err()
-		}
+	if err := ctx.Err(); err != nil {
+		return record.Record{}, err
 	}
 	c.mu.Lock()
 	if c.fail != nil {
