@@ -81,13 +81,23 @@ func (s *State) PutJob(old, j *Job) error {
 	}
 	kept := *j
 	s.keepJob(&kept)
+	if k := s.jobIndexKey(j); k != nil {
+		return s.KV.Set(k, nil)
+	}
+	return nil
+}
+
+// jobIndexKey is the one index entry a job in its state has: activatable
+// by type, activated by deadline, failed with a backoff by recurring time
+// (nil: none).
+func (s *State) jobIndexKey(j *Job) []byte {
 	switch {
 	case j.State == JobActivatable:
-		return s.KV.Set(s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key), nil)
+		return s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key)
 	case j.State == JobActivated:
-		return s.KV.Set(s.keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key), nil)
+		return s.keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key)
 	case j.State == JobFailed && j.Value.Retries > 0 && j.Value.RecurringTime > 0:
-		return s.KV.Set(s.keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key), nil)
+		return s.keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key)
 	}
 	return nil
 }
@@ -104,13 +114,10 @@ func (s *State) DeleteJob(j *Job) error {
 }
 
 func (s *State) unindexJob(j *Job) error {
-	if err := s.KV.Delete(s.keyStrInt(FamJobActivatable, j.Value.Type, j.Key)); err != nil {
-		return err
+	if k := s.jobIndexKey(j); k != nil {
+		return s.KV.Delete(k)
 	}
-	if err := s.KV.Delete(s.keyIntInt(FamJobDeadline, j.Value.Deadline, j.Key)); err != nil {
-		return err
-	}
-	return s.KV.Delete(s.keyIntInt(FamJobBackoff, j.Value.RecurringTime, j.Key))
+	return nil
 }
 
 // ActivatableJobs returns up to max keys of activatable jobs of a type,
