@@ -165,3 +165,34 @@ func TestRequestsRoundTripWithStatuses(t *testing.T) {
 	}
 
 }
+
+func TestClientDoesNotReuseAConnectionThePeerClosed(t *testing.T) {
+	m := listen(t)
+	m.HandleRequests(Serve(func(ctx context.Context, req Request) Response {
+		return Response{Body: []byte("ok")}
+	}))
+	cl := NewClient()
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := cl.Do(ctx, m.Addr(), Request{Op: OpTopology}); err != nil {
+		t.Fatal(err)
+	}
+	addr := m.Addr()
+	m.Close() // the pooled connection is now closed at the far end
+
+	// A new node on the same address: the request must reach it on a new
+	// connection, not fail on the stale one.
+	m2, err := Listen(addr, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Skipf("port %s not free again: %v", addr, err)
+	}
+	defer m2.Close()
+	m2.HandleRequests(Serve(func(ctx context.Context, req Request) Response {
+		return Response{Body: []byte("new")}
+	}))
+	resp, err := cl.Do(ctx, addr, Request{Op: OpTopology})
+	if err != nil || string(resp.Body) != "new" {
+		t.Fatalf("request after the peer restarted = %+v, %v", resp, err)
+	}
+}

@@ -205,50 +205,14 @@ func Serve(h Handler) func(net.Conn) {
 // per address.
 type Client struct {
 	mu   sync.Mutex
-	idle map[string][]*idleConn
-}
-
-// idleConn is a pooled connection with a goroutine blocked reading it, so
-// that a connection the peer closed (it restarted) is noticed before a
-// request is written to it, as net/http's persistConn does. Without this a
-// request on a dead connection fails with EOF, and nobody can tell whether
-// it was executed.
-type idleConn struct {
-	c    net.Conn
-	read chan error // the watcher's result
-}
-
-func watchIdle(c net.Conn) *idleConn {
-	ic := &idleConn{c: c, read: make(chan error, 1)}
-	go func() {
-		var b [1]byte
-		_, err := c.Read(b[:])
-		if err == nil {
-			err = errBadFrame // the peer spoke out of turn
-		}
-		ic.read <- err
-	}()
-	return ic
-}
-
-// take stops the watcher; it returns the connection if it is still usable.
-func (ic *idleConn) take() (net.Conn, bool) {
-	_ = ic.c.SetReadDeadline(time.Now())
-	err := <-ic.read
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		_ = ic.c.SetReadDeadline(time.Time{})
-		return ic.c, true
-	}
-	ic.c.Close()
-	return nil, false
+	idle map[string][]net.Conn
 }
 
 // maxIdle bounds the idle connections kept per address.
 const maxIdle = 8
 
 // NewClient returns a client with no connections yet.
-func NewClient() *Client { return &Client{idle: make(map[string][]*idleConn)} }
+func NewClient() *Client { return &Client{idle: make(map[string][]net.Conn)} }
 
 // Do sends req to the node at address and waits for its answer until ctx
 // ends. req.Timeout is taken from ctx's deadline. An error wrapping
@@ -304,12 +268,16 @@ func (c *Client) get(address string, timeout time.Duration) (net.Conn, error) {
 			c.mu.Unlock()
 			break
 		}
-		ic := idle[len(idle)-1]
+		conn := idle[len(idle)-1]
 		c.idle[address] = idle[:len(idle)-1]
 		c.mu.Unlock()
-		if conn, ok := ic.take(); ok {
+		// A connection the peer closed (it restarted) must not carry a
+		// request: the request would fail with EOF, and nobody could tell
+		// whether it ran (net/http checks the same).
+		if peerOpen(conn) {
 			return conn, nil
 		}
+		conn.Close()
 	}
 	return dial(address, kindClient, 0, min(timeout, 5*time.Second))
 }
@@ -321,7 +289,7 @@ func (c *Client) put(address string, conn net.Conn) {
 		conn.Close()
 		return
 	}
-	c.idle[address] = append(c.idle[address], watchIdle(conn))
+	c.idle[address] = append(c.idle[address], conn)
 }
 
 func (c *Client) dropIdle(address string) {
@@ -329,8 +297,8 @@ func (c *Client) dropIdle(address string) {
 	idle := c.idle[address]
 	delete(c.idle, address)
 	c.mu.Unlock()
-	for _, ic := range idle {
-		ic.c.Close()
+	for _, conn := range idle {
+		conn.Close()
 	}
 }
 
@@ -339,9 +307,9 @@ func (c *Client) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, conns := range c.idle {
-		for _, ic := range conns {
-			ic.c.Close()
+		for _, conn := range conns {
+			conn.Close()
 		}
 	}
-	c.idle = make(map[string][]*idleConn)
+	c.idle = make(map[string][]net.Conn)
 }
