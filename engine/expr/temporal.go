@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -160,7 +161,6 @@ func (m YearsMonths) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote
 var (
 	dateRE     = regexp.MustCompile(`^(-?\d{4,9})-(\d{2})-(\d{2})$`)
 	timeRE     = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?(?:@([A-Za-z][A-Za-z0-9_+/-]*)|\[([A-Za-z][A-Za-z0-9_+/-]*)\])?$`)
-	durationRE = regexp.MustCompile(`^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(\.\d{1,9})?S)?)?$`)
 )
 
 func parseDate(s string) (Date, error) {
@@ -278,33 +278,115 @@ func combine(d Date, t Time) (DateTime, error) {
 }
 
 // parseDuration reads an ISO 8601 duration: "P1Y2M" is a YearsMonths,
-// "P1DT2H", "PT0.5S", "P2W" a Duration; mixing the two is an error.
+// "P1DT2H", "PT0.5S", "P2W" a Duration; mixing the two is an error, and so
+// is a duration beyond what the types hold (about 292 years of seconds).
 func parseDuration(s string) (any, error) {
-	m := durationRE.FindStringSubmatch(s)
-	if m == nil || s == "P" || s == "-P" || strings.HasSuffix(s, "T") {
-		return nil, fmt.Errorf("%q is not a duration (expected ISO 8601, like \"PT5S\" or \"P1Y2M\")", s)
+	bad := fmt.Errorf("%q is not a duration (expected ISO 8601, like \"PT5S\" or \"P1Y2M\")", s)
+	tooLarge := fmt.Errorf("duration %q is too large", s)
+	rest, neg := strings.CutPrefix(s, "-")
+	rest, ok := strings.CutPrefix(rest, "P")
+	if !ok || rest == "" {
+		return nil, bad
 	}
-	atoi := func(x string) int64 { n, _ := strconv.ParseInt(x, 10, 64); return n }
-	neg := int64(1)
-	if m[1] == "-" {
-		neg = -1
+	dateUnits, timeUnits := "YMWD", "HMS"
+	var months, secs, nanos int64
+	hasYM, hasDT, inTime := false, false, false
+	for rest != "" {
+		if rest[0] == 'T' {
+			if inTime || len(rest) == 1 {
+				return nil, bad
+			}
+			inTime, rest = true, rest[1:]
+			continue
+		}
+		digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+		if digits == 0 {
+			return nil, bad
+		}
+		n, err := strconv.ParseInt(rest[:digits], 10, 64)
+		if err != nil {
+			return nil, tooLarge
+		}
+		rest = rest[digits:]
+		frac := ""
+		if strings.HasPrefix(rest, ".") {
+			fd := len(rest[1:]) - len(strings.TrimLeft(rest[1:], "0123456789"))
+			if fd == 0 || fd > 9 {
+				return nil, bad
+			}
+			frac, rest = rest[:fd+1], rest[fd+1:]
+		}
+		if rest == "" {
+			return nil, bad
+		}
+		unit := rest[0]
+		rest = rest[1:]
+		units := &dateUnits
+		if inTime {
+			units = &timeUnits
+		}
+		k := strings.IndexByte(*units, unit)
+		if k < 0 || (frac != "" && !(inTime && unit == 'S')) {
+			return nil, bad
+		}
+		*units = (*units)[k+1:] // each unit once, in order
+		var perUnit int64
+		switch {
+		case !inTime && unit == 'Y':
+			hasYM, n = true, mulOrMax(n, 12)
+		case !inTime && unit == 'M':
+			hasYM = true
+		case unit == 'W':
+			hasDT, perUnit = true, 7*24*3600
+		case unit == 'D':
+			hasDT, perUnit = true, 24*3600
+		case unit == 'H':
+			hasDT, perUnit = true, 3600
+		case unit == 'M':
+			hasDT, perUnit = true, 60
+		default: // S
+			hasDT, perUnit = true, 1
+			nanos = parseFraction(frac)
+		}
+		if perUnit == 0 {
+			if n > maxMonths-months {
+				return nil, tooLarge
+			}
+			months += n
+			continue
+		}
+		v := mulOrMax(n, perUnit)
+		if v > maxDurationSecs-secs {
+			return nil, tooLarge
+		}
+		secs += v
 	}
-	hasYM := m[2] != "" || m[3] != ""
-	hasDT := m[4] != "" || m[5] != "" || m[6] != "" || m[7] != "" || m[8] != ""
 	if hasYM && hasDT {
 		return nil, fmt.Errorf("%q mixes years/months with days/time, which FEEL does not allow", s)
 	}
+	sign := int64(1)
+	if neg {
+		sign = -1
+	}
 	if hasYM {
-		return YearsMonths(neg * (atoi(m[2])*12 + atoi(m[3]))), nil
+		return YearsMonths(sign * months), nil
 	}
-	const limit = 100000 // days, hours or minutes beyond this overflow a Go duration soon
-	for _, part := range m[4:9] {
-		if len(part) > 9 || atoi(part) > limit*1000 {
-			return nil, fmt.Errorf("duration %q is too large", s)
-		}
+	return Duration(sign * (secs*1e9 + nanos)), nil
+}
+
+// The largest durations: what a Go time.Duration holds, and a bound on
+// months that keeps date arithmetic in range.
+const (
+	maxDurationSecs = math.MaxInt64/int64(time.Second) - 1
+	maxMonths       = 12 * 1_000_000
+)
+
+// mulOrMax multiplies non-negative a and b, saturating at MaxInt64.
+func mulOrMax(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
 	}
-	d := atoi(m[4])*7*24*3600 + atoi(m[5])*24*3600 + atoi(m[6])*3600 + atoi(m[7])*60 + atoi(m[8])
-	return Duration(neg * (d*1e9 + parseFraction(m[9]))), nil
+	return a * b
 }
 
 // addMonths moves a date by n months, clamping the day to the end of the
