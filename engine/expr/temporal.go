@@ -159,8 +159,8 @@ func (d Duration) MarshalJSON() ([]byte, error)    { return []byte(strconv.Quote
 func (m YearsMonths) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(m.String())), nil }
 
 var (
-	dateRE     = regexp.MustCompile(`^(-?\d{4,9})-(\d{2})-(\d{2})$`)
-	timeRE     = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?(?:@([A-Za-z][A-Za-z0-9_+/-]*)|\[([A-Za-z][A-Za-z0-9_+/-]*)\])?$`)
+	dateRE = regexp.MustCompile(`^(-?\d{4,9})-(\d{2})-(\d{2})$`)
+	timeRE = regexp.MustCompile(`^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?(?:@([A-Za-z][A-Za-z0-9_+/-]*)|\[([A-Za-z][A-Za-z0-9_+/-]*)\])?$`)
 )
 
 func parseDate(s string) (Date, error) {
