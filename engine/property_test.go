@@ -8,6 +8,7 @@ import (
 
 	. "github.com/shoalbpm/shoal/engine/enginetest"
 	"github.com/shoalbpm/shoal/engine/record"
+	"github.com/shoalbpm/shoal/engine/state"
 )
 
 // gen builds random block-structured processes from the supported
@@ -118,7 +119,8 @@ func (g *gen) process(id string) string {
 // TestProperty_RandomProcessesAlwaysEndCompletedCanceledOrAtAnIncident runs
 // random processes with random job outcomes. No run may panic or fail;
 // every instance must end completed or canceled, or wait at an open
-// incident with no job left to work on; replayed state must equal live
+// incident with no job left to work on; once those are canceled too, the
+// state must hold nothing of any instance; replayed state must equal live
 // state. SHOAL_PROPERTY_SEEDS=400 runs more seeds than the default 40.
 func TestProperty_RandomProcessesAlwaysEndCompletedCanceledOrAtAnIncident(t *testing.T) {
 	seeds := 40
@@ -248,6 +250,28 @@ func checkEnded(t *testing.T, h *Harness, piks []int64, xml string) {
 		}
 		if len(ended) > 0 && stuck[pik] {
 			t.Fatalf("instance %d ended with an open incident", pik)
+		}
+	}
+	// cancel the instances waiting at incidents; then nothing may be left
+	for _, pik := range piks {
+		if stuck[pik] {
+			h.Cancel(pik)
+		}
+	}
+	checkNoLeftovers(t, h)
+}
+
+// checkNoLeftovers fails unless the state holds only what outlives
+// instances (deployments, processes, counters) once every instance ended:
+// no element instance, token, variable, job, index entry or incident may
+// be left behind.
+func checkNoLeftovers(t *testing.T, h *Harness) {
+	t.Helper()
+	keep := map[state.Family]bool{state.FamMeta: true, state.FamProcess: true, state.FamProcessByIDVersion: true,
+		state.FamProcessLatest: true, state.FamDeployment: true}
+	for _, kv := range h.KV.All() {
+		if !keep[state.Family(kv[0][0])] {
+			t.Fatalf("left in state after every instance ended: family %d key %x", kv[0][0], kv[0])
 		}
 	}
 }
