@@ -21,6 +21,7 @@ import (
 
 	"github.com/shoalbpm/shoal/broker"
 	"github.com/shoalbpm/shoal/gateway"
+	"github.com/shoalbpm/shoal/modeler"
 )
 
 // settingsHelp explains where settings come from; shared by start and broker.
@@ -223,7 +224,7 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 }
 
 // httpHandler is the node's one HTTP server: operations endpoints, and the
-// application — the REST API (gateway) and, when it lands, the web app — at
+// application — the REST API (gateway) at /v2/ and the web app (modeler) at
 // every other path. This is the one place to mount more.
 func httpHandler(node *broker.Node, api http.Handler) http.Handler {
 	mux := http.NewServeMux()
@@ -235,7 +236,7 @@ func httpHandler(node *broker.Node, api http.Handler) http.Handler {
 		status(w, node.Ready(), "ready", "not ready: a partition has no leader or is catching up")
 	})
 	mux.Handle("/v2/", api)
-	// The web app (modeler, monitor) will be mounted at "/" here.
+	mux.Handle("/", modeler.Handler())
 	return mux
 }
 
