@@ -171,4 +171,3 @@ func mulOrMax(a, b int64) int64 {
 	}
 	return a * b
 }
-
