@@ -1,6 +1,9 @@
 package enginetest
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/shoalbpm/shoal/engine/record"
 )
 
@@ -135,4 +138,19 @@ func (h *Harness) SetVariables(scope int64, vars map[string]any, local bool) rec
 func (h *Harness) Cancel(pik int64) record.Record {
 	h.T.Helper()
 	return h.Expect(record.ProcessInstance, record.Cancel, pik, &record.ProcessInstanceRecord{})
+}
+
+// DeployFiles deploys BPMN files given by their path from the repository
+// root ("testdata/bpmn/service-task.bpmn").
+func (h *Harness) DeployFiles(paths ...string) *record.DeploymentRecord {
+	h.T.Helper()
+	var pairs []any
+	for _, p := range paths {
+		b, err := os.ReadFile(filepath.Join(repoRoot(h.T), p))
+		if err != nil {
+			h.T.Fatal(err)
+		}
+		pairs = append(pairs, filepath.Base(p), b)
+	}
+	return h.Deploy(pairs...)
 }
