@@ -12,6 +12,10 @@
 //	h.CompleteJob(jobs[0].Key, map[string]any{"paid": true})
 //	h.Records().ProcessInstance(pik).Intent(record.ElementCompleted).ElementIDs()
 //
+// Golden streams live in testdata/golden/engine/<TestName>.txt at the
+// repository root, one record per line (Format); `go test ./engine/
+// -update` rewrites them.
+//
 // Every harness checks at the end of its test that replaying the records
 // into empty state rebuilds the live state (CheckReplay), so every scenario
 // is also a replay test.
