@@ -87,6 +87,18 @@ func (h *Hub) Release(jobKey int64) {
 	}
 }
 
+// forget removes s as the holder of keys. (Stream and hub locks are never
+// held together.)
+func (h *Hub) forget(s *Stream, keys []int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, key := range keys {
+		if h.holders[key] == s {
+			delete(h.holders, key)
+		}
+	}
+}
+
 // Streams returns the number of open streams (for metrics and tests).
 func (h *Hub) Streams() int {
 	h.mu.Lock()

@@ -170,3 +170,24 @@ func TestParkedActivationFindsAJobItWasNotToldAbout(t *testing.T) {
 		t.Fatalf("jobs = %v, err = %v", jobs, err)
 	}
 }
+
+func TestExpiredAndClosedStreamsLeaveNoHolders(t *testing.T) {
+	h, fc := newHub(t, 1)
+	short := req
+	short.Timeout = 10 * time.Millisecond
+	s := h.Open(short, 1)
+	fc.AddJob(1, "pay", nil)
+	if _, err := s.Next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fc.AddJob(1, "pay", nil)
+	if _, err := s.Next(context.Background()); err != nil { // after the first job's deadline
+		t.Fatal(err)
+	}
+	s.Close()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.holders) != 0 {
+		t.Fatalf("holders = %v, want none", h.holders)
+	}
+}

@@ -94,18 +94,26 @@ func stoppedTimer() *time.Timer {
 // jobs whose deadline has passed, and the earliest deadline still held.
 func (s *Stream) free(now time.Time) (int, time.Time) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	var earliest time.Time
+	var (
+		earliest time.Time
+		expired  []int64
+	)
 	for key, deadline := range s.held {
 		if !deadline.After(now) {
 			delete(s.held, key)
+			expired = append(expired, key)
 			continue
 		}
 		if earliest.IsZero() || deadline.Before(earliest) {
 			earliest = deadline
 		}
 	}
-	return s.capacity - len(s.held), earliest
+	free := s.capacity - len(s.held)
+	s.mu.Unlock()
+	if len(expired) > 0 {
+		s.hub.forget(s, expired)
+	}
+	return free, earliest
 }
 
 // hold records jobs as held by this stream.
@@ -160,12 +168,8 @@ func (s *Stream) Close() {
 
 	s.hub.mu.Lock()
 	delete(s.hub.streams, s)
-	for _, key := range keys {
-		if s.hub.holders[key] == s {
-			delete(s.hub.holders, key)
-		}
-	}
 	s.hub.mu.Unlock()
+	s.hub.forget(s, keys)
 	if len(keys) > 0 {
 		s.hub.log.Debug("stream closed; yielding its jobs", "type", s.req.Type, "jobs", len(keys))
 		s.hub.Yield(keys)
