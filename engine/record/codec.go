@@ -196,6 +196,10 @@ func (e *Encoder) Doc(m map[string]any) {
 type Decoder struct {
 	B   []byte
 	Err error
+	// Intern, when set, gives short strings that were read before back
+	// without an allocation (element ids, process ids, job types). It must
+	// not be shared between goroutines.
+	Intern map[string]string
 }
 
 func (d *Decoder) fail() {
@@ -263,7 +267,26 @@ func (d *Decoder) raw() []byte {
 func (d *Decoder) Skip() { d.raw() }
 
 // String reads a length-prefixed string.
-func (d *Decoder) String() string { return string(d.raw()) }
+func (d *Decoder) String() string {
+	b := d.raw()
+	if d.Intern == nil || len(b) > maxInterned {
+		return string(b)
+	}
+	if s, ok := d.Intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.Intern) < maxInternCount {
+		d.Intern[s] = s
+	}
+	return s
+}
+
+// Interning bounds: ids and types are short and few.
+const (
+	maxInterned    = 64
+	maxInternCount = 4096
+)
 
 // Name reads a string that is usually one of the package's constants; those
 // come back without an allocation.

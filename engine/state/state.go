@@ -27,6 +27,7 @@ type State struct {
 	found   bool              // result of hasPrefix
 	keys    []int             // ends of the keys deletePrefix gathered in keyBuf
 	keyBuf  []byte
+	intern  map[string]string // strings decoded before (see record.Decoder.Intern)
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
@@ -68,7 +69,10 @@ func (s *State) get(k []byte, what string) (record.Decoder, bool, error) {
 	if len(v) == 0 || v[0] != stateVersion {
 		return record.Decoder{}, false, fmt.Errorf("%s: %w", what, ErrCorrupt)
 	}
-	return record.Decoder{B: v[1:]}, true, nil
+	if s.intern == nil {
+		s.intern = make(map[string]string, 64)
+	}
+	return record.Decoder{B: v[1:], Intern: s.intern}, true, nil
 }
 
 func (s *State) put(k []byte, encode func(e *record.Encoder)) error {
