@@ -11,15 +11,24 @@ import (
 	"github.com/shoalbpm/shoal/engine/state"
 )
 
-// Register routes the element lifecycle commands to the dispatcher.
+// Register routes the element lifecycle commands to a dispatcher of this
+// router's engine.
 func Register(r *proc.Router) {
-	r.On(record.ProcessInstance, record.ActivateElement, proc.ProcessorFunc(activate))
-	r.On(record.ProcessInstance, record.CompleteElement, proc.ProcessorFunc(complete))
-	r.On(record.ProcessInstance, record.TerminateElement, proc.ProcessorFunc(terminate))
+	d := &dispatcher{}
+	r.On(record.ProcessInstance, record.ActivateElement, proc.ProcessorFunc(d.activate))
+	r.On(record.ProcessInstance, record.CompleteElement, proc.ProcessorFunc(d.complete))
+	r.On(record.ProcessInstance, record.TerminateElement, proc.ProcessorFunc(d.terminate))
+}
+
+// dispatcher handles the lifecycle commands of one engine. It reuses one
+// Element: a command is processed to its end before the next begins
+// (follow-ups are queued, never nested), and processors do not keep it.
+type dispatcher struct {
+	e behavior.Element
 }
 
 // element loads the process and node a lifecycle command is about.
-func element(c *proc.Context) (*behavior.Element, error) {
+func (d *dispatcher) element(c *proc.Context) (*behavior.Element, error) {
 	v, ok := c.Cmd.Value.(*record.ProcessInstanceRecord)
 	if !ok {
 		return nil, fmt.Errorf("element: command value is %T", c.Cmd.Value)
@@ -40,13 +49,14 @@ func element(c *proc.Context) (*behavior.Element, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &behavior.Element{C: c, P: p, N: n, EI: ei}, nil
+	d.e = behavior.Element{C: c, P: p, N: n, EI: ei}
+	return &d.e, nil
 }
 
 // activate starts an element instance, or runs its activation again after
 // an incident was resolved (the instance is still ACTIVATING).
-func activate(c *proc.Context) error {
-	e, err := element(c)
+func (d *dispatcher) activate(c *proc.Context) error {
+	e, err := d.element(c)
 	if err != nil {
 		return err
 	}
@@ -95,8 +105,8 @@ func describe(ei *state.ElementInstance) string {
 
 // complete runs an element's completion: after ELEMENT_ACTIVATED, or again
 // after an incident was resolved (still COMPLETING).
-func complete(c *proc.Context) error {
-	e, err := element(c)
+func (d *dispatcher) complete(c *proc.Context) error {
+	e, err := d.element(c)
 	if err != nil {
 		return err
 	}
@@ -118,8 +128,8 @@ func complete(c *proc.Context) error {
 
 // terminate starts the termination of an element instance. A request
 // waiting on the command (cancel) is answered with ELEMENT_TERMINATING.
-func terminate(c *proc.Context) error {
-	e, err := element(c)
+func (d *dispatcher) terminate(c *proc.Context) error {
+	e, err := d.element(c)
 	if err != nil {
 		return err
 	}
