@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -46,21 +47,26 @@ Ctrl-C stops gracefully: running commands finish first.`,
 		if cmd.ArgsLenAtDash() != 1 {
 			return fail(cmd, errors.New("expected TYPE -- COMMAND, e.g. shoal worker charge -- ./charge.sh"))
 		}
-		jobType, command := args[0], args[1:]
-		log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 		ctx, cancel := signalContext()
 		defer cancel()
-		w := f.client().NewJobWorker(jobType, commandHandler(command, log), client.WorkerOptions{
-			Name: *name, MaxActiveJobs: *maxJobs, Timeout: *timeout, PollOnly: *poll, FetchVariables: *fetch, Logger: log,
-		})
-		log.Info("worker started", "type", jobType, "address", f.address, "command", strings.Join(command, " "))
-		<-ctx.Done()
-		log.Info("stopping; waiting for running commands")
-		w.Close()
-		log.Info("worker stopped", "handled", w.Handled())
+		runWorker(ctx, cmd.ErrOrStderr(), f.client(), args[0], args[1:], client.WorkerOptions{
+			Name: *name, MaxActiveJobs: *maxJobs, Timeout: *timeout, PollOnly: *poll, FetchVariables: *fetch,
+		}, f.address)
 		return nil
 	}
 	return cmd
+}
+
+// runWorker works on jobs until ctx ends, then stops gracefully.
+func runWorker(ctx context.Context, logTo io.Writer, c *client.Client, jobType string, command []string, opts client.WorkerOptions, address string) {
+	log := slog.New(slog.NewTextHandler(logTo, nil))
+	opts.Logger = log
+	w := c.NewJobWorker(jobType, commandHandler(command, log), opts)
+	log.Info("worker started", "type", jobType, "address", address, "command", strings.Join(command, " "))
+	<-ctx.Done()
+	log.Info("stopping; waiting for running commands")
+	w.Close()
+	log.Info("worker stopped", "handled", w.Handled())
 }
 
 // commandHandler runs command for a job (see the worker command's help).
