@@ -38,3 +38,18 @@ func TestServiceTask_JobCompletionCompletesInstance(t *testing.T) {
 	Golden(t, h.Records())
 	h.CheckReplay()
 }
+
+// TestServiceTask_ExporterJSONOfAnInstanceLife pins the JSON that exporters
+// and the read model see, record by record.
+func TestServiceTask_ExporterJSONOfAnInstanceLife(t *testing.T) {
+	h := New(t)
+	h.Deploy("one.bpmn", oneTask())
+	pik := h.CreateInstance("one", map[string]any{"orderId": 7})
+	h.CompleteJob(h.ActivateJobs("work", 1)[0].Key, map[string]any{"ok": true})
+	GoldenJSON(t, h.Records().Filter(func(r *record.Record) bool {
+		return r.ValueType != record.Deployment && r.ValueType != record.Process // resources are long
+	}))
+	if !isCompleted(h, pik) {
+		t.Fatal("instance did not complete")
+	}
+}

@@ -108,8 +108,28 @@ func jsonText(m map[string]any) string {
 // rewrites the file when the test runs with -update.
 func Golden(t testing.TB, rs []record.Record) {
 	t.Helper()
-	path := filepath.Join(repoRoot(t), "testdata", "golden", "engine", strings.ReplaceAll(t.Name(), "/", "__")+".txt")
-	got := Format(rs)
+	golden(t, ".txt", Format(rs))
+}
+
+// GoldenJSON is Golden for the records in Zeebe's exporter JSON, one
+// record per line (<test name>.jsonl).
+func GoldenJSON(t testing.TB, rs []record.Record) {
+	t.Helper()
+	var b strings.Builder
+	for i := range rs {
+		line, err := json.Marshal(rs[i])
+		if err != nil {
+			t.Fatalf("record %d: %v", rs[i].Position, err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	golden(t, ".jsonl", b.String())
+}
+
+func golden(t testing.TB, ext, got string) {
+	t.Helper()
+	path := filepath.Join(repoRoot(t), "testdata", "golden", "engine", strings.ReplaceAll(t.Name(), "/", "__")+ext)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
