@@ -252,8 +252,12 @@ func (s *Server) updateJob(c echo.Context) error {
 		}
 	}
 	if cs.Timeout != nil {
-		if _, err := command.Submit(ctx, s.cluster, p, record.Job, record.UpdateTimeout, key, &record.JobRecord{Timeout: *cs.Timeout}); err != nil {
+		answer, err := command.Submit(ctx, s.cluster, p, record.Job, record.UpdateTimeout, key, &record.JobRecord{Timeout: *cs.Timeout})
+		if err != nil {
 			return err
+		}
+		if j, ok := answer.Value.(*record.JobRecord); ok && j.Deadline > 0 {
+			s.jobs.Extend(key, time.UnixMilli(j.Deadline)) // a stream holds it that much longer
 		}
 	}
 	return c.NoContent(http.StatusNoContent)

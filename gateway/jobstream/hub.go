@@ -87,6 +87,21 @@ func (h *Hub) Release(jobKey int64) {
 	}
 }
 
+// Extend moves the deadline of a held job (its timeout was updated).
+func (h *Hub) Extend(jobKey int64, deadline time.Time) {
+	h.mu.Lock()
+	s := h.holders[jobKey]
+	h.mu.Unlock()
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if _, ok := s.held[jobKey]; ok {
+		s.held[jobKey] = deadline
+	}
+	s.mu.Unlock()
+}
+
 // forget removes s as the holder of keys. (Stream and hub locks are never
 // held together.)
 func (h *Hub) forget(s *Stream, keys []int64) {

@@ -191,3 +191,18 @@ func TestExpiredAndClosedStreamsLeaveNoHolders(t *testing.T) {
 		t.Fatalf("holders = %v, want none", h.holders)
 	}
 }
+
+func TestExtendKeepsAHeldJobPastItsFirstDeadline(t *testing.T) {
+	h, fc := newHub(t, 1)
+	short := req
+	short.Timeout = 20 * time.Millisecond
+	s := h.Open(short, 1)
+	defer s.Close()
+	fc.AddJob(1, "pay", nil)
+	held, _ := s.Next(context.Background())
+	h.Extend(held[0].Key, time.Now().Add(time.Hour))
+	time.Sleep(40 * time.Millisecond) // past the first deadline
+	if free, _ := s.free(time.Now()); free != 0 || s.Held() != 1 {
+		t.Fatalf("free = %d, held = %d; want the extended job still held", free, s.Held())
+	}
+}
