@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -102,6 +103,7 @@ type Node struct {
 	reg    *prometheus.Registry
 
 	topo      *topologyCache
+	started   atomic.Bool // set once every local partition is open
 	closeOnce sync.Once
 	closed    chan struct{}
 	wg        sync.WaitGroup
@@ -117,7 +119,7 @@ func NewNode(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, logger: cfg.Logger.With("node", cfg.NodeID), client: cluster.NewClient(),
-		parts: make(map[int32]*partition.Partition), closed: make(chan struct{})}
+		parts: make(map[int32]*partition.Partition), topo: newTopologyCache(), closed: make(chan struct{})}
 	var err error
 	if n.db, err = storage.Open(filepath.Join(cfg.DataDir, "db"), storage.Options{Logger: n.logger}); err != nil {
 		return nil, err
@@ -140,8 +142,8 @@ func NewNode(cfg Config) (*Node, error) {
 			return nil, err
 		}
 	}
-	n.topo = newTopologyCache()
 	n.reg = n.registry()
+	n.started.Store(true)
 	n.wg.Add(1)
 	go n.pollTopology()
 	n.logger.Info("node started", "internal", n.mux.Addr(), "partitions", len(n.parts),

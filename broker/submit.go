@@ -112,6 +112,9 @@ func localError(err error) error {
 
 // serve answers a request from another node.
 func (n *Node) serve(ctx context.Context, req cluster.Request) cluster.Response {
+	if !n.started.Load() { // the internal port opens before the partitions
+		return cluster.Response{Status: cluster.StatusRetry, Message: "node starting"}
+	}
 	switch req.Op {
 	case cluster.OpSubmit:
 		select {
