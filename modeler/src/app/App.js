@@ -2,10 +2,7 @@
 // the engine. Everything it does goes through the modeler's services and
 // editor actions; the features themselves are modules of the modeler.
 import ShoalModeler from '../modeler/Modeler';
-
-// The compiled bpmnlint configuration (Camunda 8 compatibility rules), made
-// by build.mjs.
-import * as bpmnlintConfig from 'virtual:bpmnlint-config';
+import lintConfig from '../modeler/lintConfig';
 
 const TOPOLOGY_INTERVAL = 10000;
 
@@ -19,7 +16,7 @@ export default class App {
     this.modeler = new ShoalModeler({
       container: root.querySelector('#canvas'),
       propertiesPanel: { parent: root.querySelector('#properties') },
-      minimap: { open: true },
+      minimap: { open: false },
       linting: { active: true, bpmnlint: lintConfig() },
       problemMarkers: { parent: root.querySelector('#problems-host') },
       keyboard: { bind: true }
@@ -41,7 +38,7 @@ export default class App {
       'undo': 'undo',
       'redo': 'redo',
       'zoom-fit': 'shoal.zoomFit',
-      'minimap': 'toggleMinimap',
+      'minimap': 'shoal.toggleMinimap',
       'shortcuts': 'shoal.shortcuts',
       'deploy': 'shoal.deploy',
       'start-instance': 'shoal.startInstance'
@@ -86,6 +83,11 @@ export default class App {
     eventBus.on('shoal.deploy.start', () => deployButton.classList.add('busy'));
     eventBus.on([ 'shoal.deployed', 'shoal.deploy.failed' ], () => deployButton.classList.remove('busy'));
 
+    // what the last open did (for the browser tests and the console)
+    eventBus.on('shoal.file.imported', ({ name, warnings, error }) => {
+      this.lastImport = { name, warnings: warnings.map(w => w.message), error: error ? error.message : null };
+    });
+
     this._watchConnection();
 
     await fileActions.restoreOrNew();
@@ -115,8 +117,4 @@ export default class App {
     check();
     setInterval(check, TOPOLOGY_INTERVAL);
   }
-}
-
-function lintConfig() {
-  return { config: bpmnlintConfig.config, resolver: bpmnlintConfig.resolver };
 }

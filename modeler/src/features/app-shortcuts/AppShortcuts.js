@@ -12,7 +12,7 @@ const SHORTCUTS = [
   { keys: 'Ctrl+Z', label: 'Undo', action: 'undo', test: e => mod(e) && !e.shiftKey && key(e, 'z'), outsideCanvas: true },
   { keys: 'Ctrl+Y, Ctrl+Shift+Z', label: 'Redo', action: 'redo', test: e => mod(e) && (key(e, 'y') || (e.shiftKey && key(e, 'z'))), outsideCanvas: true },
   { keys: 'Ctrl+Shift+F', label: 'Zoom to fit', action: 'shoal.zoomFit', test: e => mod(e) && e.shiftKey && key(e, 'f') },
-  { keys: 'M', label: 'Show or hide the minimap', action: 'toggleMinimap', test: e => !mod(e) && !e.altKey && key(e, 'm'), outsideCanvas: true },
+  { keys: 'M', label: 'Show or hide the minimap', action: 'shoal.toggleMinimap', test: e => !mod(e) && !e.altKey && key(e, 'm'), outsideCanvas: true },
   { keys: '?', label: 'This list', action: 'shoal.shortcuts', test: e => e.key === '?' && !mod(e), outsideCanvas: true }
 ];
 
@@ -29,9 +29,14 @@ const CANVAS_SHORTCUTS = [
  * AppShortcuts binds the page-wide keyboard shortcuts to editor actions and
  * shows the list of all of them ("?").
  */
-export default function AppShortcuts(eventBus, editorActions, canvas) {
+export default function AppShortcuts(eventBus, editorActions, canvas, injector) {
   this._editorActions = editorActions;
   this._canvas = canvas;
+
+  const minimap = injector.get('minimap', false);
+  if (minimap) {
+    editorActions.register('shoal.toggleMinimap', () => minimap.toggle());
+  }
 
   editorActions.register({
     'shoal.zoomFit': () => canvas.zoom('fit-viewport', 'auto'),
@@ -51,7 +56,7 @@ export default function AppShortcuts(eventBus, editorActions, canvas) {
   });
 }
 
-AppShortcuts.$inject = [ 'eventBus', 'editorActions', 'canvas' ];
+AppShortcuts.$inject = [ 'eventBus', 'editorActions', 'canvas', 'injector' ];
 
 AppShortcuts.prototype.showHelp = function() {
   if (!this._dialog.open) {

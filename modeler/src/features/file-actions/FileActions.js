@@ -113,7 +113,7 @@ FileActions.prototype.newDiagram = async function(options = {}) {
   if (!options.force && !this._confirmDiscard()) {
     return false;
   }
-  return this.importXML(newDiagramXML(), 'diagram.bpmn', { quiet: true });
+  return this.importXML(newDiagramXML(), 'diagram.bpmn', { quiet: true, keepViewport: true });
 };
 
 FileActions.prototype.openFilePicker = function() {
@@ -159,7 +159,9 @@ FileActions.prototype.importXML = async function(xml, name, options = {}) {
     const { warnings } = await this._bpmnjs.importXML(xml);
     this._name = name || 'diagram.bpmn';
     this._setDirty(false);
-    this._canvas.zoom('fit-viewport', 'auto');
+    if (!options.keepViewport) {
+      this._canvas.zoom('fit-viewport', 'auto');
+    }
     this._saveDraft();
     if (warnings.length && !options.quiet) {
       this._notifications.show({

@@ -138,6 +138,8 @@ ProblemMarkers.prototype._mark = function(element, problem) {
       <ul class="shoal-problem-messages"></ul>
     </div>`);
   html.querySelector('.shoal-problem-messages').appendChild(messageItem(problem.message));
+  // as wide as the shape (at least readable), so neighbours' messages do not overlap
+  html.style.maxWidth = Math.max(element.width || 0, 160) + 'px';
   const position = element.waypoints
     ? { top: -12, left: -12 }
     : { bottom: -8, left: 0 };

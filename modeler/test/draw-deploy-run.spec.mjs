@@ -1,0 +1,175 @@
+// Draw a process from the palette, set the job type in the properties panel,
+// deploy it, start an instance from the dialog, let `shoal worker` do the job
+// and check through the API that the instance completed.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { withModeler, screenshot, api, eventually, SHOAL_URL, SHOAL_BIN } from './browser.mjs';
+
+async function canvasBox(page) {
+  return page.locator('#canvas').boundingBox();
+}
+
+// Creates an element from the palette at (x, y) relative to the canvas and
+// returns its id (the new element is selected).
+async function createFromPalette(page, action, x, y) {
+  const box = await canvasBox(page);
+  await page.click(`.djs-palette .entry[data-action="${action}"]`);
+  await page.mouse.move(box.x + x - 40, box.y + y - 20, { steps: 4 });
+  await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+  await page.mouse.click(box.x + x, box.y + y);
+  return page.locator('.djs-shape.selected').first().getAttribute('data-element-id');
+}
+
+async function center(page, id) {
+  const box = await page.locator(`.djs-element[data-element-id="${id}"] .djs-hit`).first().boundingBox();
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+// Clicks a shape until it is selected (a click right after placing an
+// element can end the create interaction instead of selecting).
+async function select(page, id) {
+  const selected = page.locator(`.djs-element.selected[data-element-id="${id}"]`);
+  await eventually(async () => {
+    if (await selected.count()) {
+      return true;
+    }
+    const c = await center(page, id);
+    await page.mouse.click(c.x, c.y);
+    await page.waitForTimeout(150);
+    return (await selected.count()) > 0;
+  }, { interval: 400, timeout: 5000, what: `${id} to be selected` });
+}
+
+// Connects two shapes with the context pad's connect tool.
+async function connect(page, from, to) {
+  await select(page, from);
+  await page.click('.djs-context-pad .entry[data-action="connect"]');
+  const c = await center(page, to);
+  await page.mouse.move(c.x - 10, c.y, { steps: 4 });
+  await page.mouse.move(c.x, c.y, { steps: 2 });
+  await page.mouse.click(c.x, c.y);
+}
+
+const connections = (page) => page.locator('.djs-connection').count();
+
+test('draw, deploy, start an instance and complete it with a worker', async (t) => {
+  await withModeler('draw-deploy-run', async (m) => {
+  const { page } = m;
+  const jobType = `shoal-e2e-charge-${Date.now()}`;
+
+  // a new diagram; select everything on the canvas and delete it (keyboard)
+  await page.click('[data-action="new"]');
+  const box = await canvasBox(page);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height - 120);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await eventually(async () => (await page.locator('.djs-shape').count()) === 0, { what: 'an empty canvas' });
+
+  // start event, task, end event from the palette
+  const start = await createFromPalette(page, 'create.start-event', 220, 260);
+  let task = await createFromPalette(page, 'create.task', 420, 260);
+  const end = await createFromPalette(page, 'create.end-event', 620, 260);
+  assert.ok(start && task && end, 'three elements were created');
+
+  // the task becomes a service task through the replace menu
+  await select(page, task);
+  await page.click('.djs-context-pad .entry[data-action="replace"]');
+  await page.click('.djs-popup [data-id="replace-with-service-task"]');
+  await page.locator(`.djs-element[data-element-id="${task}"]`).waitFor();
+  assert.equal(await page.evaluate(id => window.shoal.modeler.get('elementRegistry').get(id).type, task), 'bpmn:ServiceTask');
+
+  await connect(page, start, task);
+  await connect(page, task, end);
+  assert.equal(await connections(page), 2, 'two sequence flows');
+
+  // undo and redo (toolbar buttons)
+  await page.click('[data-action="undo"]');
+  assert.equal(await connections(page), 1, 'undo removes the last flow');
+  await page.click('[data-action="redo"]');
+  assert.equal(await connections(page), 2, 'redo brings it back');
+
+  // the job type in the properties panel
+  await select(page, task);
+  await page.click('[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header');
+  const typeInput = page.locator('#bio-properties-panel-taskDefinitionType');
+  await typeInput.fill(jobType);
+  await eventually(() => page.evaluate((id) => {
+    const bo = window.shoal.modeler.get('elementRegistry').get(id).businessObject;
+    const def = (bo.extensionElements && bo.extensionElements.values || []).find(v => v.$type === 'zeebe:TaskDefinition');
+    return def && def.type;
+  }, task).then(v => v === jobType), { what: 'the job type in the model' });
+
+  // minimap on
+  await page.click('[data-action="minimap"]');
+  await page.locator('.djs-minimap.open').waitFor();
+  await page.locator('#file-name-input').fill('charge-order.bpmn');
+  await page.locator('#file-name-input').press('Enter');
+  await screenshot(page, '01-modeler-drawn');
+
+  // deploy
+  await page.click('[data-action="deploy"]');
+  const toast = page.locator('.toast-success');
+  await toast.waitFor();
+  const processId = await page.evaluate(() => window.shoal.modeler.getDefinitions().rootElements.find(r => r.$type === 'bpmn:Process').id);
+  assert.equal(await toast.locator('.process-id').textContent(), processId);
+  assert.equal(await toast.locator('.process-version').textContent(), '1');
+  const definitionKey = await toast.locator('.process-key').textContent();
+  assert.match(definitionKey, /^\d+$/);
+  assert.match(await toast.locator('.toast-title').textContent(), /charge-order\.bpmn/);
+  await screenshot(page, '02-deployed');
+
+  // start an instance: the variables are checked as they are typed
+  await page.click('[data-action="start-instance"]');
+  const dialog = page.locator('dialog.start-instance[open]');
+  await dialog.waitFor();
+  const vars = dialog.locator('.start-variables');
+  await vars.fill('{ "orderId": "A-1042", "amount": ');
+  await dialog.locator('.variables-status.error').waitFor();
+  assert.ok(await dialog.locator('.start-submit').isDisabled(), 'Start is disabled while the JSON is invalid');
+  await screenshot(page, '03-start-instance-invalid');
+  await vars.fill('[1, 2]');
+  assert.match(await dialog.locator('.variables-status').textContent(), /Expected a JSON object/);
+  await vars.fill('{ "orderId": "A-1042", "amount": 99.5 }');
+  assert.equal(await dialog.locator('.variables-status').textContent(), '2 variables');
+  assert.ok(!(await dialog.locator('.start-submit').isDisabled()));
+  await dialog.locator('.start-submit').click();
+  const keyEl = dialog.locator('.instance-key');
+  await keyEl.waitFor();
+  const instanceKey = await keyEl.textContent();
+  assert.match(instanceKey, /^\d+$/);
+  await screenshot(page, '04-instance-started');
+  await dialog.locator('.dialog-cancel').click();
+
+  // a job worker does the job: `shoal worker TYPE -- command`
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoal-worker-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const seen = path.join(dir, 'seen');
+  let workerOut = '';
+  const worker = spawn(SHOAL_BIN, [ 'worker', jobType, '--address', SHOAL_URL, '--',
+    `cat > /dev/null; echo "$SHOAL_PROCESS_INSTANCE_KEY" >> ${seen}; echo '{"charged": true}'` ],
+  { stdio: [ 'ignore', 'pipe', 'pipe' ] });
+  worker.stdout.on('data', d => { workerOut += d; });
+  worker.stderr.on('data', d => { workerOut += d; });
+  const exited = new Promise(resolve => worker.on('exit', code => resolve(code)));
+  t.after(() => worker.exitCode === null && worker.kill('SIGKILL'));
+
+  await eventually(async () => (await readFile(seen, 'utf8').catch(() => '')).trim() === instanceKey,
+    { timeout: 20000, what: `the worker to take the job of instance ${instanceKey}` });
+  // a graceful stop waits for the running job to be completed
+  worker.kill('SIGINT');
+  assert.equal(await exited, 0, workerOut);
+  assert.match(workerOut, /worker stopped.*handled=1/, workerOut);
+
+  // the instance is done: the engine no longer knows it as running
+  const cancel = await api('POST', `/v2/process-instances/${instanceKey}/cancellation`);
+  assert.equal(cancel.status, 404, JSON.stringify(cancel.body));
+  assert.match(cancel.body.detail, /no such process was found/);
+
+  assert.deepEqual(m.errors, [], 'no errors in the browser console');
+  });
+});
