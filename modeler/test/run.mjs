@@ -4,6 +4,7 @@
 //
 //   node test/run.mjs ../bin/shoal [spec files...]
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -45,6 +46,16 @@ async function waitReady(url, node, log) {
 }
 
 async function main() {
+  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    const how = `no Chromium at ${chromium} (Debian: apt-get install -y chromium; or set CHROMIUM)`;
+    if (process.env.SHOAL_REQUIRE_BROWSER) {
+      console.error(`modeler tests: ${how}`);
+      process.exit(1);
+    }
+    console.log(`modeler tests: SKIPPED, ${how}`);
+    return;
+  }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoal-modeler-test-'));
   const [ httpPort, internalPort ] = [ await freePort(), await freePort() ];
   const url = `http://127.0.0.1:${httpPort}`;
