@@ -85,8 +85,8 @@ func newFSM(data *storage.Partition, newEngine func() (Engine, error), logger *s
 func (f *fsm) Apply(l *raft.Log) interface{} { return f.ApplyBatch([]*raft.Log{l})[0] }
 
 // ApplyBatch runs the engine on the commands of the entries above the applied
-// index and commits records, state and the new applied index in one synced
-// pebble batch. An entry that cannot be decoded or processed stops the
+// index and commits records, state and the new applied index in one pebble
+// batch. An entry that cannot be decoded or processed stops the
 // partition's apply: skipping it would make this replica diverge.
 func (f *fsm) ApplyBatch(logs []*raft.Log) []interface{} {
 	resps := make([]interface{}, len(logs))
@@ -120,7 +120,11 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []interface{} {
 	if err := b.SetApplied(out.index); err != nil {
 		return f.stop(resps, err)
 	}
-	if err := b.Commit(); err != nil {
+	// No fsync here: the entries are synced in the raft log, and after a
+	// power loss the entries above the durable applied index are applied
+	// again from it (deterministically, to the same state). Snapshot syncs
+	// first, so the log is never compacted past durable state.
+	if err := b.CommitNoSync(); err != nil {
 		return f.stop(resps, err)
 	}
 	f.appliedIndex = out.index
@@ -173,6 +177,11 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	if err := f.stopped(); err != nil {
 		// The data lags the index raft would record: never let raft
 		// compact the log on the strength of it.
+		return nil, err
+	}
+	// Make the applied state durable before raft may compact the log on the
+	// strength of this snapshot.
+	if err := f.data.Sync(); err != nil {
 		return nil, err
 	}
 	return &fsmSnapshot{snap: f.data.Snapshot()}, nil

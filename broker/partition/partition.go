@@ -108,6 +108,9 @@ func (p *Partition) openRaft() error {
 	if err != nil {
 		return err
 	}
+	if err := p.catchUpWithSnapshot(); err != nil {
+		return err
+	}
 	notify := make(chan bool, 8)
 	p.raft, err = raft.NewRaft(p.cfg.raftConfig(notify), p.fsm, logs, p.store, p.snaps, p.cfg.Trans)
 	if err != nil {
@@ -130,6 +133,25 @@ func (p *Partition) openRaft() error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	return nil
+}
+
+// catchUpWithSnapshot restores the newest snapshot if the partition's data is
+// older than it. raft skips the log up to its newest snapshot on start, and
+// NoSnapshotRestoreOnStart keeps it from restoring: our data must already be
+// at least there. It is, since the FSM syncs before every snapshot; this
+// guards against a data directory where that did not hold.
+func (p *Partition) catchUpWithSnapshot() error {
+	metas, err := p.snaps.List()
+	if err != nil || len(metas) == 0 || metas[0].Index <= p.fsm.appliedIndex {
+		return err
+	}
+	p.cfg.Logger.Warn("partition data older than its snapshot; restoring it",
+		"appliedIndex", p.fsm.appliedIndex, "snapshotIndex", metas[0].Index)
+	_, rc, err := p.snaps.Open(metas[0].ID)
+	if err != nil {
+		return err
+	}
+	return p.fsm.Restore(rc)
 }
 
 // Submit appends cmd, waits until it is committed and applied, and returns

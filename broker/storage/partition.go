@@ -82,9 +82,26 @@ func (b *Batch) SetApplied(index uint64) error {
 }
 
 // Commit writes the batch durably (pebble.Sync).
-func (b *Batch) Commit() error {
-	if err := b.batch.Commit(pebble.Sync); err != nil {
+func (b *Batch) Commit() error { return b.commit(pebble.Sync) }
+
+// CommitNoSync writes the batch to pebble's WAL without waiting for fsync:
+// it survives the process being killed, and becomes durable against power
+// loss with the next synced write of the node (every raft StoreLogs syncs
+// the same WAL) or Partition.Sync.
+func (b *Batch) CommitNoSync() error { return b.commit(pebble.NoSync) }
+
+func (b *Batch) commit(opts *pebble.WriteOptions) error {
+	if err := b.batch.Commit(opts); err != nil {
 		return fmt.Errorf("storage: commit partition %d: %w", b.p.id, err)
+	}
+	return nil
+}
+
+// Sync makes every write committed so far durable (it syncs the WAL that all
+// partitions of the node share).
+func (p *Partition) Sync() error {
+	if err := p.db.pebble.LogData(nil, pebble.Sync); err != nil {
+		return fmt.Errorf("storage: sync: %w", err)
 	}
 	return nil
 }

@@ -215,3 +215,21 @@ func TestPrefixEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestNoSyncCommitIsVisibleAndSyncSucceeds(t *testing.T) {
+	dir := t.TempDir()
+	db := openDB(t, dir)
+	p := db.Partition(1)
+	b := p.NewBatch()
+	mustNil(t, b.KV().Set([]byte("k"), []byte("v")))
+	mustNil(t, b.SetApplied(5))
+	mustNil(t, b.CommitNoSync())
+	b.Close()
+	mustNil(t, p.Sync())
+	mustNil(t, db.Close())
+	db = openDB(t, dir)
+	defer db.Close()
+	if n, _ := db.Partition(1).Applied(); n != 5 {
+		t.Fatalf("Applied = %d after reopen, want 5", n)
+	}
+}
