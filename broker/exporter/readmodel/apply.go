@@ -1,0 +1,366 @@
+package readmodel
+
+import (
+	"encoding/binary"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// storedInstance is a process instance as stored: the API shape plus the
+// count of its unresolved incidents, which sets HasIncident.
+type storedInstance struct {
+	ProcessInstance
+	ActiveIncidents int `json:"_activeIncidents"`
+}
+
+// txn applies the events of one Export to an indexed batch (reads see the
+// batch's own writes) and collects the changes for the live feeds.
+type txn struct {
+	m       *Model
+	b       *pebble.Batch
+	changes []Change
+}
+
+func (t *txn) apply(r *record.Record) error {
+	switch v := r.Value.(type) {
+	case *record.ProcessRecord:
+		if r.Intent == record.Created {
+			return t.process(v)
+		}
+	case *record.ProcessInstanceRecord:
+		if v.BpmnElementType == "PROCESS" {
+			return t.processInstance(r, v)
+		}
+		if v.BpmnElementType != "SEQUENCE_FLOW" {
+			return t.element(r, v)
+		}
+	case *record.VariableRecord:
+		return t.variable(r, v)
+	case *record.IncidentRecord:
+		return t.incident(r, v)
+	case *record.JobRecord:
+		return t.job(r.Key, r, v)
+	case *record.JobBatchRecord:
+		if r.Intent == record.Activated {
+			for i := range v.Jobs {
+				if i < len(v.JobKeys) {
+					if err := t.job(v.JobKeys[i], r, &v.Jobs[i]); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (t *txn) process(v *record.ProcessRecord) error {
+	d := ProcessDefinition{
+		ProcessDefinitionKey: Key(v.ProcessDefinitionKey), ProcessDefinitionID: v.BpmnProcessID,
+		ResourceName: v.ResourceName, Version: v.Version, TenantID: v.TenantID,
+	}
+	if name := processName(v.Resource, v.BpmnProcessID); name != "" {
+		d.Name = &name
+	}
+	if err := setJSON(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), d); err != nil {
+		return err
+	}
+	return t.b.Set(entityKey(kXML, v.ProcessDefinitionKey), v.Resource, nil)
+}
+
+func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord) error {
+	key := entityKey(kInstance, r.Key)
+	var pi storedInstance
+	found, err := getJSON(t.b, key, &pi)
+	if err != nil {
+		return err
+	}
+	switch r.Intent {
+	case record.ElementActivating:
+		if found {
+			return nil
+		}
+		pi = storedInstance{ProcessInstance: ProcessInstance{
+			ProcessInstanceKey: Key(r.Key), ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
+			ProcessDefinitionID: v.BpmnProcessID, ProcessDefinitionVersion: v.Version,
+			StartDate: Date(r.Timestamp), State: StateActive, TenantID: v.TenantID,
+			ParentProcessInstanceKey: Key(max(v.ParentProcessInstanceKey, 0)),
+			ParentElementInstanceKey: Key(max(v.ParentElementInstanceKey, 0)),
+		}}
+		var def ProcessDefinition
+		if ok, err := getJSON(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &def); err != nil {
+			return err
+		} else if ok {
+			pi.ProcessDefinitionName = def.Name
+		}
+	case record.ElementCompleted, record.ElementTerminated:
+		if !found || pi.EndDate != 0 {
+			return nil
+		}
+		pi.State = StateCompleted
+		if r.Intent == record.ElementTerminated {
+			pi.State = StateTerminated
+		}
+		pi.EndDate = Date(r.Timestamp)
+		if err := t.b.Set(endedKey(pi.EndDate, r.Key), nil, nil); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	if err := setJSON(t.b, key, pi); err != nil {
+		return err
+	}
+	t.changed(KindProcessInstance, pi.ProcessInstance, int64(pi.ProcessInstanceKey), int64(pi.ProcessDefinitionKey))
+	return nil
+}
+
+func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
+	key := entityKey(kElement, r.Key)
+	var e ElementInstance
+	found, err := getJSON(t.b, key, &e)
+	if err != nil {
+		return err
+	}
+	switch r.Intent {
+	case record.ElementActivating:
+		if found {
+			return nil
+		}
+		e = ElementInstance{
+			ElementInstanceKey: Key(r.Key), ProcessInstanceKey: Key(v.ProcessInstanceKey),
+			ProcessDefinitionKey: Key(v.ProcessDefinitionKey), ProcessDefinitionID: v.BpmnProcessID,
+			ElementID: v.ElementID, ElementName: v.ElementID, Type: v.BpmnElementType, State: StateActive,
+			StartDate: Date(r.Timestamp), FlowScopeKey: Key(max(v.FlowScopeKey, 0)), TenantID: v.TenantID,
+		}
+		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kElement, r.Key), nil, nil); err != nil {
+			return err
+		}
+		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, statActive, 1); err != nil {
+			return err
+		}
+	case record.ElementCompleted, record.ElementTerminated:
+		if !found || e.EndDate != 0 {
+			return nil
+		}
+		from, to, state := statActive, statCompleted, StateCompleted
+		if e.HasIncident {
+			from = statIncidents
+		}
+		if r.Intent == record.ElementTerminated {
+			to, state = statCanceled, StateTerminated
+		}
+		e.State, e.EndDate, e.HasIncident = state, Date(r.Timestamp), false
+		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, from, -1); err != nil {
+			return err
+		}
+		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, to, 1); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	if err := setJSON(t.b, key, e); err != nil {
+		return err
+	}
+	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
+	return nil
+}
+
+func (t *txn) variable(r *record.Record, v *record.VariableRecord) error {
+	if r.Intent != record.Created && r.Intent != record.Updated {
+		return nil
+	}
+	vr := Variable{
+		VariableKey: Key(r.Key), Name: v.Name, Value: v.Value, ScopeKey: Key(v.ScopeKey),
+		ProcessInstanceKey: Key(v.ProcessInstanceKey), TenantID: v.TenantID,
+	}
+	if err := setJSON(t.b, entityKey(kVariable, r.Key), vr); err != nil {
+		return err
+	}
+	if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kVariable, r.Key), nil, nil); err != nil {
+		return err
+	}
+	t.changed(KindVariable, t.m.preview(vr), v.ProcessInstanceKey, v.ProcessDefinitionKey)
+	return nil
+}
+
+func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
+	key := entityKey(kIncident, r.Key)
+	var inc Incident
+	found, err := getJSON(t.b, key, &inc)
+	if err != nil {
+		return err
+	}
+	delta := 0
+	switch r.Intent {
+	case record.Created:
+		if found {
+			return nil
+		}
+		inc = Incident{
+			IncidentKey: Key(r.Key), ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
+			ProcessDefinitionID: v.BpmnProcessID, ProcessInstanceKey: Key(v.ProcessInstanceKey),
+			ErrorType: v.ErrorType, ErrorMessage: v.ErrorMessage, ElementID: v.ElementID,
+			ElementInstanceKey: Key(v.ElementInstanceKey), CreationTime: Date(r.Timestamp),
+			State: IncidentActive, JobKey: Key(max(v.JobKey, 0)), TenantID: v.TenantID,
+		}
+		delta = 1
+		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kIncident, r.Key), nil, nil); err != nil {
+			return err
+		}
+	case record.Resolved:
+		if !found || inc.State == IncidentResolved {
+			return nil
+		}
+		inc.State = IncidentResolved
+		delta = -1
+	default:
+		return nil
+	}
+	if err := setJSON(t.b, key, inc); err != nil {
+		return err
+	}
+	t.changed(KindIncident, inc, v.ProcessInstanceKey, v.ProcessDefinitionKey)
+	if err := t.elementIncident(v, r.Key, delta); err != nil {
+		return err
+	}
+	return t.instanceIncident(v.ProcessInstanceKey, delta)
+}
+
+// elementIncident marks or clears the incident on its element instance and
+// moves the element between the active and incident counts.
+func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta int) error {
+	key := entityKey(kElement, v.ElementInstanceKey)
+	var e ElementInstance
+	found, err := getJSON(t.b, key, &e)
+	if err != nil || !found || e.EndDate != 0 {
+		return err
+	}
+	if delta > 0 && !e.HasIncident {
+		e.HasIncident, e.IncidentKey = true, Key(incidentKey)
+		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, -1); err != nil {
+			return err
+		}
+		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, 1); err != nil {
+			return err
+		}
+	} else if delta < 0 && e.HasIncident {
+		e.HasIncident, e.IncidentKey = false, 0
+		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, -1); err != nil {
+			return err
+		}
+		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, 1); err != nil {
+			return err
+		}
+	} else {
+		return nil
+	}
+	if err := setJSON(t.b, key, e); err != nil {
+		return err
+	}
+	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
+	return nil
+}
+
+func (t *txn) instanceIncident(pik int64, delta int) error {
+	key := entityKey(kInstance, pik)
+	var pi storedInstance
+	found, err := getJSON(t.b, key, &pi)
+	if err != nil || !found {
+		return err
+	}
+	pi.ActiveIncidents = max(pi.ActiveIncidents+delta, 0)
+	pi.HasIncident = pi.ActiveIncidents > 0
+	if err := setJSON(t.b, key, pi); err != nil {
+		return err
+	}
+	t.changed(KindProcessInstance, pi.ProcessInstance, pik, int64(pi.ProcessDefinitionKey))
+	return nil
+}
+
+// Job states (Camunda's JobStateEnum).
+var jobStates = map[record.Intent]string{
+	record.Created:        "CREATED",
+	record.Completed:      "COMPLETED",
+	record.Failed:         "FAILED",
+	record.RetriesUpdated: "RETRIES_UPDATED",
+	record.TimedOut:       "TIMED_OUT",
+	record.Canceled:       "CANCELED",
+	record.ErrorThrown:    "ERROR_THROWN",
+}
+
+func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
+	key := entityKey(kJob, jobKey)
+	var j Job
+	found, err := getJSON(t.b, key, &j)
+	if err != nil {
+		return err
+	}
+	if !found {
+		if r.Intent != record.Created {
+			return nil // created before retention removed it, or never seen
+		}
+		j = Job{JobKey: Key(jobKey), Kind: "BPMN_ELEMENT", ListenerEventType: "UNSPECIFIED",
+			ProcessDefinitionID: v.BpmnProcessID, ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
+			ProcessInstanceKey: Key(v.ProcessInstanceKey), ElementID: v.ElementID,
+			ElementInstanceKey: Key(v.ElementInstanceKey), TenantID: v.TenantID}
+		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kJob, jobKey), nil, nil); err != nil {
+			return err
+		}
+	}
+	j.Type, j.Retries, j.CustomHeaders = v.Type, v.Retries, v.CustomHeaders
+	switch r.Intent {
+	case record.Activated: // a JOB_BATCH ACTIVATED: the job stays CREATED
+		j.Worker, j.Deadline = v.Worker, Date(v.Deadline)
+	case record.Yielded, record.TimedOut:
+		j.Worker, j.Deadline = "", 0
+	case record.TimeoutUpdated:
+		j.Deadline = Date(v.Deadline)
+	case record.Failed:
+		j.ErrorMessage, j.HasFailedWithRetriesLeft = v.ErrorMessage, v.Retries > 0
+	case record.ErrorThrown:
+		j.ErrorCode, j.ErrorMessage = v.ErrorCode, v.ErrorMessage
+	}
+	if s, ok := jobStates[r.Intent]; ok {
+		j.State = s
+	}
+	switch r.Intent {
+	case record.Completed, record.Canceled, record.ErrorThrown:
+		j.EndTime = Date(r.Timestamp)
+	}
+	if err := setJSON(t.b, key, j); err != nil {
+		return err
+	}
+	t.changed(KindJob, j, v.ProcessInstanceKey, v.ProcessDefinitionKey)
+	return nil
+}
+
+// The counters of an element id's statistics, by offset.
+const (
+	statActive = iota
+	statCompleted
+	statCanceled
+	statIncidents
+	statCount
+)
+
+func (t *txn) stats(defKey int64, elementID string, which int, delta int64) error {
+	key := statsKey(defKey, elementID)
+	v, _, err := get(t.b, key)
+	if err != nil {
+		return err
+	}
+	if len(v) != 8*statCount {
+		v = make([]byte, 8*statCount)
+	}
+	n := int64(binary.BigEndian.Uint64(v[8*which:])) + delta
+	binary.BigEndian.PutUint64(v[8*which:], uint64(max(n, 0)))
+	return t.b.Set(key, v, nil)
+}
+
+func (t *txn) changed(kind string, item any, pik, defKey int64) {
+	t.changes = append(t.changes, Change{Kind: kind, Item: item, ProcessInstanceKey: pik, ProcessDefinitionKey: defKey})
+}

@@ -1,0 +1,244 @@
+package readmodel
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/shoalbpm/shoal/broker/exporter"
+	"github.com/shoalbpm/shoal/engine/record"
+)
+
+// Errors of the query methods; the gateway maps them to 400 and 404.
+var (
+	ErrInvalidQuery = errors.New("readmodel: invalid query")
+	ErrNotFound     = errors.New("readmodel: not found")
+)
+
+// Key prefixes (first byte of every key; big-endian numbers after it).
+const (
+	kPosition    = 'P' // pid(4) → last exported position (8)
+	kDefinition  = 'd' // defKey → ProcessDefinition JSON
+	kXML         = 'x' // defKey → BPMN XML
+	kInstance    = 'i' // piKey → storedInstance JSON
+	kElement     = 'e' // eiKey → ElementInstance JSON
+	kVariable    = 'v' // varKey → Variable JSON (full value)
+	kIncident    = 'c' // incidentKey → Incident JSON
+	kJob         = 'j' // jobKey → Job JSON
+	kStats       = 'S' // defKey elementId → 4 × int64 (active, completed, canceled, incidents)
+	kEnded       = 'T' // endDate(8) piKey → nothing: retention queue
+	kByInstance  = 'I' // piKey kind(1) entityKey → nothing: an instance's elements, variables, incidents, jobs
+	defaultLimit = 100
+)
+
+// Config tunes a Model. Zero values take the defaults in brackets.
+type Config struct {
+	// Retention is how long a finished process instance (and everything of
+	// it) is kept after its end [7 days].
+	Retention time.Duration
+	// RetentionInterval is how often finished instances past Retention are
+	// removed [1 minute].
+	RetentionInterval time.Duration
+	// VariablePreview is the size in bytes at which a variable's value is
+	// cut in search results (isTruncated) [8191, Camunda's default].
+	VariablePreview int
+	Logger          *slog.Logger     // [discard]
+	Now             func() time.Time // clock for retention [time.Now]
+}
+
+func (c *Config) setDefaults() {
+	if c.Retention <= 0 {
+		c.Retention = 7 * 24 * time.Hour
+	}
+	if c.RetentionInterval <= 0 {
+		c.RetentionInterval = time.Minute
+	}
+	if c.VariablePreview <= 0 {
+		c.VariablePreview = 8191
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Model is a node's read model: an exporter that keeps query indexes in its
+// own pebble database, and the queries over them.
+type Model struct {
+	cfg   Config
+	db    *pebble.DB
+	mu    sync.Mutex // serializes writers: Export (all partitions) and retention
+	feeds *feeds
+
+	stop chan struct{}
+	done sync.WaitGroup
+	once sync.Once
+}
+
+var _ exporter.Exporter = (*Model)(nil)
+
+// Open opens (or creates) the read model in dir and starts its retention
+// loop.
+func Open(dir string, cfg Config) (*Model, error) {
+	cfg.setDefaults()
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{cfg.Logger}})
+	if err != nil {
+		return nil, fmt.Errorf("readmodel: open %s: %w", dir, err)
+	}
+	m := &Model{cfg: cfg, db: db, feeds: newFeeds(), stop: make(chan struct{})}
+	m.done.Add(1)
+	go m.retentionLoop()
+	return m, nil
+}
+
+// Close stops the retention loop and closes the database. Stop the runner
+// feeding the model first.
+func (m *Model) Close() error {
+	var err error
+	m.once.Do(func() {
+		close(m.stop)
+		m.done.Wait()
+		m.feeds.closeAll()
+		if cerr := m.db.Close(); cerr != nil {
+			err = fmt.Errorf("readmodel: close: %w", cerr)
+		}
+	})
+	return err
+}
+
+// Position returns the last exported position of partition, -1 if none.
+func (m *Model) Position(partitionID int32) (int64, error) {
+	v, ok, err := get(m.db, positionKey(partitionID))
+	if err != nil || !ok {
+		return -1, err
+	}
+	return int64(binary.BigEndian.Uint64(v)), nil
+}
+
+// Export applies the events of recs to the indexes and stores the position
+// of the last record, in one synced pebble batch: each record counts once
+// even when the runner offers it again after a crash.
+func (m *Model) Export(partitionID int32, recs []record.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	last, err := m.Position(partitionID)
+	if err != nil {
+		return err
+	}
+	b := m.db.NewIndexedBatch()
+	defer b.Close()
+	tx := &txn{m: m, b: b}
+	for i := range recs {
+		r := &recs[i]
+		if r.Position <= last {
+			continue // exported before a crash
+		}
+		if r.RecordType != record.Event {
+			continue
+		}
+		if err := tx.apply(r); err != nil {
+			return fmt.Errorf("readmodel: partition %d position %d (%s %s): %w", partitionID, r.Position, r.ValueType, r.Intent, err)
+		}
+	}
+	pos := binary.BigEndian.AppendUint64(nil, uint64(recs[len(recs)-1].Position))
+	if err := b.Set(positionKey(partitionID), pos, nil); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("readmodel: commit: %w", err)
+	}
+	m.feeds.publish(tx.changes)
+	return nil
+}
+
+// keys
+
+func positionKey(pid int32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{kPosition}, uint32(pid))
+}
+
+func entityKey(prefix byte, key int64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{prefix}, uint64(key))
+}
+
+func byInstanceKey(pik int64, kind byte, key int64) []byte {
+	k := binary.BigEndian.AppendUint64([]byte{kByInstance}, uint64(pik))
+	return binary.BigEndian.AppendUint64(append(k, kind), uint64(key))
+}
+
+func statsKey(defKey int64, elementID string) []byte {
+	return append(entityKey(kStats, defKey), elementID...)
+}
+
+func endedKey(end Date, pik int64) []byte {
+	return binary.BigEndian.AppendUint64(entityKey(kEnded, int64(end)), uint64(pik))
+}
+
+// prefixEnd is the smallest key above every key starting with p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// storage helpers
+
+func get(r pebble.Reader, key []byte) ([]byte, bool, error) {
+	v, closer, err := r.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("readmodel: get: %w", err)
+	}
+	defer closer.Close()
+	return append([]byte(nil), v...), true, nil
+}
+
+func getJSON(r pebble.Reader, key []byte, v any) (bool, error) {
+	b, ok, err := get(r, key)
+	if err != nil || !ok {
+		return ok, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("readmodel: decode %q: %w", key[:1], err)
+	}
+	return true, nil
+}
+
+func setJSON(b *pebble.Batch, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("readmodel: encode: %w", err)
+	}
+	return b.Set(key, data, nil)
+}
+
+// quietLogger sends pebble's info lines to Debug.
+type quietLogger struct{ l *slog.Logger }
+
+func (q quietLogger) Infof(format string, args ...any) {
+	q.l.Debug("readmodel pebble", "msg", fmt.Sprintf(format, args...))
+}
+func (q quietLogger) Errorf(format string, args ...any) {
+	q.l.Error("readmodel pebble", "msg", fmt.Sprintf(format, args...))
+}
+func (q quietLogger) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf("readmodel pebble: "+format, args...))
+}
