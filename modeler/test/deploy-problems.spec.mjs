@@ -47,7 +47,7 @@ test('a refused deployment marks the elements the engine names', async (t) => {
   assert.equal(await items.count(), 2);
   assert.match(await items.nth(0).textContent(), /serviceTask charge · line 7:5/);
   assert.match(await page.locator('.problems-title').textContent(), /broken-order\.bpmn was not deployed: 2 problems/);
-  await screenshot(page, '05-deploy-problems');
+  await screenshot(page, '06-deploy-problems');
 
   // clicking an entry selects the element
   await items.nth(1).locator('.problem-link').click();

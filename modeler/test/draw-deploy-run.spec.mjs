@@ -93,8 +93,11 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   await page.click('[data-action="redo"]');
   assert.equal(await connections(page), 2, 'redo brings it back');
 
-  // the job type in the properties panel
+  // a name and the job type in the properties panel
   await select(page, task);
+  await page.click('[data-group-id="group-general"] .bio-properties-panel-group-header');
+  await page.locator('#bio-properties-panel-name').fill('Charge card');
+  await page.click('[data-group-id="group-general"] .bio-properties-panel-group-header');
   await page.click('[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header');
   const typeInput = page.locator('#bio-properties-panel-taskDefinitionType');
   await typeInput.fill(jobType);
@@ -130,6 +133,7 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   const vars = dialog.locator('.start-variables');
   await vars.fill('{ "orderId": "A-1042", "amount": ');
   await dialog.locator('.variables-status.error').waitFor();
+  assert.equal(await dialog.locator('.variables-status').textContent(), 'Expected a value but found the end at line 1 column 34');
   assert.ok(await dialog.locator('.start-submit').isDisabled(), 'Start is disabled while the JSON is invalid');
   await screenshot(page, '03-start-instance-invalid');
   await vars.fill('[1, 2]');
@@ -144,6 +148,24 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   assert.match(instanceKey, /^\d+$/);
   await screenshot(page, '04-instance-started');
   await dialog.locator('.dialog-cancel').click();
+
+  // save (Ctrl+S) downloads the diagram under its name, with the job type
+  const [ download ] = await Promise.all([
+    page.waitForEvent('download'),
+    page.keyboard.press('Control+S')
+  ]);
+  assert.equal(download.suggestedFilename(), 'charge-order.bpmn');
+  const saved = await readFile(await download.path(), 'utf8');
+  assert.match(saved, new RegExp(`<zeebe:taskDefinition type="${jobType}"`));
+  assert.match(saved, /name="Charge card"/);
+  assert.ok(await page.locator('#dirty-mark').isHidden(), 'saved: no unsaved-changes mark');
+
+  // the keyboard shortcuts ("?")
+  await page.keyboard.press('Shift+?');
+  await page.locator('dialog.shortcuts[open]').waitFor();
+  await screenshot(page, '05-shortcuts');
+  await page.keyboard.press('Escape');
+  await page.locator('dialog.shortcuts[open]').waitFor({ state: 'detached' });
 
   // a job worker does the job: `shoal worker TYPE -- command`
   const dir = await mkdtemp(path.join(os.tmpdir(), 'shoal-worker-'));

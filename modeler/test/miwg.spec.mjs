@@ -36,7 +36,7 @@ test('the MIWG reference diagrams open and render', { skip: !dir && 'no MIWG cor
     const shapes = await page.locator('.djs-shape').count();
     assert.ok(shapes > 0, `${file}: nothing rendered`);
     if (file === 'C.1.0.bpmn' || file === 'B.2.0.bpmn') {
-      await screenshot(page, `06-miwg-${file.replace(/\.bpmn$/, '')}`);
+      await screenshot(page, `07-miwg-${file.replace(/\.bpmn$/, '')}`);
     }
     await page.evaluate(() => { window.shoal.app.lastImport = null; });
   }

@@ -85,6 +85,7 @@ DeployAction.prototype.deploy = async function() {
     this._changedSinceDeploy = false;
 
     this._notifications.show({
+      key: 'deploy',
       type: 'success',
       title: `Deployed ${name}`,
       body: deploymentSummary(processes)
@@ -110,6 +111,7 @@ DeployAction.prototype._failed = function(name, error) {
       summary: ''
     });
     this._notifications.show({
+      key: 'deploy',
       type: 'error',
       title: 'Deployment failed',
       body: `The engine found ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${name}; they are marked on the diagram.`
@@ -117,6 +119,7 @@ DeployAction.prototype._failed = function(name, error) {
   } else {
     this._problemMarkers.clear();
     this._notifications.show({
+      key: 'deploy',
       type: 'error',
       title: 'Deployment failed',
       body: summary || error.message,

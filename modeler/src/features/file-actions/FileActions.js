@@ -165,6 +165,7 @@ FileActions.prototype.importXML = async function(xml, name, options = {}) {
     this._saveDraft();
     if (warnings.length && !options.quiet) {
       this._notifications.show({
+        key: 'file',
         type: 'info',
         title: `Opened ${this._name} with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`,
         body: warnings.slice(0, 3).map(w => w.message).join('\n')
@@ -174,6 +175,7 @@ FileActions.prototype.importXML = async function(xml, name, options = {}) {
     return true;
   } catch (err) {
     this._notifications.show({
+      key: 'file',
       type: 'error',
       title: `Cannot open ${name || 'the diagram'}`,
       body: err.message,

@@ -1,6 +1,7 @@
 import { domify } from 'min-dom';
 
 const DEFAULT_DURATION = 6000;
+const MAX_VISIBLE = 4;
 
 /**
  * Notifications shows short messages (toasts) in the corner of the page:
@@ -22,18 +23,29 @@ Notifications.$inject = [ 'config.notifications', 'eventBus' ];
 /**
  * Shows a notification.
  *
- * @param {{ type?: 'info'|'success'|'error', title: string, body?: string|Node, duration?: number }} options
- *        duration 0 keeps it until closed.
+ * @param {{ type?: 'info'|'success'|'error', title: string, body?: string|Node, duration?: number, key?: string }} options
+ *        duration 0 keeps it until closed; a notification with the key of
+ *        one still shown replaces it (the latest deploy, the latest open).
  * @return {{ close: () => void, element: Element }}
  */
 Notifications.prototype.show = function(options) {
-  const { type = 'info', title, body, duration = DEFAULT_DURATION } = options;
+  const { type = 'info', title, body, duration = DEFAULT_DURATION, key } = options;
+  if (key) {
+    for (const old of this._container.querySelectorAll('.toast')) {
+      if (old.dataset.key === key) {
+        old.remove();
+      }
+    }
+  }
   const toast = domify(`
     <div class="toast toast-${type}" role="${type === 'error' ? 'alert' : 'status'}">
       <div class="toast-content"><div class="toast-title"></div><div class="toast-body"></div></div>
       <button type="button" class="toast-close" aria-label="Dismiss">×</button>
     </div>`);
   toast.querySelector('.toast-title').textContent = title;
+  if (key) {
+    toast.dataset.key = key;
+  }
   const bodyEl = toast.querySelector('.toast-body');
   if (body instanceof Node) {
     bodyEl.appendChild(body);
@@ -55,5 +67,8 @@ Notifications.prototype.show = function(options) {
     toast.addEventListener('mouseleave', () => { timer = setTimeout(close, duration); });
   }
   this._container.appendChild(toast);
+  while (this._container.children.length > MAX_VISIBLE) {
+    this._container.firstElementChild.remove();
+  }
   return { close, element: toast };
 };
