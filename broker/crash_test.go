@@ -1,9 +1,11 @@
 package broker
 
 import (
+	"encoding/json"
+	"strconv"
+	"strings"
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
@@ -16,13 +18,21 @@ import (
 )
 
 // TestMain lets the test binary run a node as a child process, so a test
-// can SIGKILL it: with SHOAL_TEST_CHILD_DIR set, it runs a single node on
-// that directory and SHOAL_TEST_CHILD_ADDR until it is killed.
+// can SIGKILL it: with SHOAL_TEST_CHILD_DIR set, it runs a node on that
+// directory and SHOAL_TEST_CHILD_ADDR until it is killed; for a cluster,
+// SHOAL_TEST_CHILD_PEERS lists every node's address and
+// SHOAL_TEST_CHILD_NODE is this node's id.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("SHOAL_TEST_CHILD_DIR"); dir != "" {
 		cfg := fastConfig(dir)
 		cfg.InternalBind = os.Getenv("SHOAL_TEST_CHILD_ADDR")
-		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		if peers := os.Getenv("SHOAL_TEST_CHILD_PEERS"); peers != "" {
+			cfg.Peers = strings.Split(peers, ",")
+			cfg.ClusterSize = int32(len(cfg.Peers))
+			id, _ := strconv.Atoi(os.Getenv("SHOAL_TEST_CHILD_NODE"))
+			cfg.NodeID = int32(id)
+			cfg.PartitionsCount = 2
+		}
 		if _, err := NewNode(cfg); err != nil {
 			fmt.Fprintln(os.Stderr, "child node:", err)
 			os.Exit(1)
@@ -37,6 +47,7 @@ type child struct {
 	t    *testing.T
 	dir  string
 	addr string
+	env  []string // cluster settings, if any
 	cmd  *exec.Cmd
 	cl   *cluster.Client
 }
@@ -45,6 +56,7 @@ func (c *child) start() {
 	c.t.Helper()
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	c.cmd.Env = append(os.Environ(), "SHOAL_TEST_CHILD_DIR="+c.dir, "SHOAL_TEST_CHILD_ADDR="+c.addr)
+	c.cmd.Env = append(c.cmd.Env, c.env...)
 	c.cmd.Stderr = os.Stderr
 	if err := c.cmd.Start(); err != nil {
 		c.t.Fatal(err)
@@ -61,7 +73,11 @@ func (c *child) kill() {
 
 // submit sends a command to the child's partition 1 over the internal port.
 func (c *child) submit(ctx context.Context, vt record.ValueType, intent record.Intent, key int64, v record.Value) (record.Record, error) {
-	resp, err := c.cl.Do(ctx, c.addr, cluster.Request{Op: cluster.OpSubmit, PartitionID: 1, Command: record.Record{
+	return c.submitTo(ctx, 1, vt, intent, key, v)
+}
+
+func (c *child) submitTo(ctx context.Context, partitionID int32, vt record.ValueType, intent record.Intent, key int64, v record.Value) (record.Record, error) {
+	resp, err := c.cl.Do(ctx, c.addr, cluster.Request{Op: cluster.OpSubmit, PartitionID: partitionID, Command: record.Record{
 		Key: key, SourceRecordPosition: -1, RecordType: record.Command, ValueType: vt, Intent: intent, Value: v}})
 	if err != nil {
 		return record.Record{}, err
@@ -78,15 +94,35 @@ func (c *child) submit(ctx context.Context, vt record.ValueType, intent record.I
 // must retries a command until the (re)starting child accepts it.
 func (c *child) must(vt record.ValueType, intent record.Intent, key int64, v record.Value) record.Record {
 	c.t.Helper()
+	return c.mustTo(1, vt, intent, key, v)
+}
+
+func (c *child) mustTo(partitionID int32, vt record.ValueType, intent record.Intent, key int64, v record.Value) record.Record {
+	c.t.Helper()
 	var rec record.Record
 	checkFor(c.t, 20*time.Second, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var err error
-		rec, err = c.submit(ctx, vt, intent, key, v)
+		rec, err = c.submitTo(ctx, partitionID, vt, intent, key, v)
 		return err
 	})
 	return rec
+}
+
+// topology asks the child who leads what.
+func (c *child) topology() (BrokerInfo, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	resp, err := c.cl.Do(ctx, c.addr, cluster.Request{Op: cluster.OpTopology})
+	if err != nil {
+		return BrokerInfo{}, err
+	}
+	var info BrokerInfo
+	if resp.Status != cluster.StatusOK {
+		return info, remoteError(resp)
+	}
+	return info, json.Unmarshal(resp.Body, &info)
 }
 
 func TestSIGKILLUnderLoadLosesNoAcknowledgedInstance(t *testing.T) {
