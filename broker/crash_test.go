@@ -1,13 +1,13 @@
 package broker
 
 import (
-	"encoding/json"
-	"strconv"
-	"strings"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
