@@ -163,6 +163,7 @@ FileActions.prototype.importXML = async function(xml, name, options = {}) {
       this._canvas.zoom('fit-viewport', 'auto');
     }
     this._saveDraft();
+    this._notifications.dismiss('file');
     if (warnings.length && !options.quiet) {
       this._notifications.show({
         key: 'file',

@@ -72,3 +72,14 @@ Notifications.prototype.show = function(options) {
   }
   return { close, element: toast };
 };
+
+/**
+ * Closes the notification shown with this key, if any.
+ */
+Notifications.prototype.dismiss = function(key) {
+  for (const toast of this._container.querySelectorAll('.toast')) {
+    if (toast.dataset.key === key) {
+      toast.remove();
+    }
+  }
+};
