@@ -34,7 +34,9 @@ func (e Expression) IsZero() bool { return strings.TrimSpace(e.Raw) == "" }
 // String returns the text as written.
 func (e Expression) String() string { return e.Raw }
 
-// ExprCompiler compiles the source of one expression (the text after "=").
+// ExprCompiler compiles the source of one expression: the text as written,
+// with its leading "=" when it has no leading blanks (so error columns count in
+// Expression.Raw), else the text after "=". Implementations accept both.
 // engine/expr implements it; the bpmn package stores the result in
 // Expression.Compiled without looking at it.
 type ExprCompiler interface {

@@ -99,7 +99,13 @@ func (b *builder) compileExpressions() {
 			b.c.errorf(p, tag, id, "%s: empty expression %q", what, x.Raw)
 			return
 		}
-		prog, err := ec.CompileExpression(x.Source)
+		// Hand over the text as written (with its "="), so that the
+		// columns in the compiler's errors count in the quoted x.Raw.
+		src := x.Source
+		if strings.HasPrefix(x.Raw, "=") {
+			src = x.Raw
+		}
+		prog, err := ec.CompileExpression(src)
 		if err != nil {
 			b.c.errorf(p, tag, id, "%s: invalid expression %q: %v", what, x.Raw, err)
 			return

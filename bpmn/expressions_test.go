@@ -10,7 +10,7 @@ import (
 )
 
 // recordingCompiler compiles any source to itself, prefixed, and fails on
-// sources containing "!!".
+// sources containing "!!". It sees the text as written, "=" included.
 type recordingCompiler struct{ seen *[]string }
 
 func (r recordingCompiler) CompileExpression(src string) (any, error) {
@@ -30,10 +30,10 @@ func TestCompileCompilesEveryExpression(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(seen)
-	equalStrings(t, "compiled sources", seen, []string{`"ship-" + region`, "order.total", "retries", "transactionId"})
+	equalStrings(t, "compiled sources", seen, []string{`="ship-" + region`, "=order.total", "=retries", "=transactionId"})
 	g := only(t, dep)
 	charge := node(t, g, "charge")
-	equal(t, "program", charge.Inputs[0].Source.Compiled, any("compiled:order.total"))
+	equal(t, "program", charge.Inputs[0].Source.Compiled, any("compiled:=order.total"))
 	if charge.Inputs[1].Source.Compiled != nil {
 		t.Error("a literal was compiled")
 	}
