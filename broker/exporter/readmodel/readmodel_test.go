@@ -2,10 +2,10 @@ package readmodel_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -63,7 +63,7 @@ func newEnv(t testing.TB, cfg readmodel.Config) *env {
 		t.Fatal(err)
 	}
 	e.node = n
-	t.Cleanup(func() { e.stopModel(); n.Close() })
+	t.Cleanup(func() { e.stopModel(); e.node.Close() })
 	checkFor(t, 15*time.Second, func() error {
 		if !n.Ready() {
 			return fmt.Errorf("node not ready")
@@ -200,4 +200,36 @@ func must[T any](t testing.TB) func(T, error) T {
 
 func keyStr(k int64) string { return fmt.Sprint(k) }
 
-var _ = strings.Repeat
+
+
+func sprintJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// restartNode closes the read model and the node and opens both again on
+// the same directories.
+func (e *env) restartNode() {
+	e.t.Helper()
+	e.stopModel()
+	if err := e.node.Close(); err != nil {
+		e.t.Fatal(err)
+	}
+	n, err := broker.NewNode(broker.Config{DataDir: filepath.Join(e.dir, "node"), InternalBind: "127.0.0.1:0",
+		PartitionsCount: 2, HeartbeatTimeout: time.Second, ElectionTimeout: time.Second, LeaderLeaseTimeout: 500 * time.Millisecond})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.node = n
+	checkFor(e.t, 15*time.Second, func() error {
+		if !n.Ready() {
+			return fmt.Errorf("node not ready")
+		}
+		return nil
+	})
+	e.startModel()
+}
