@@ -200,8 +200,6 @@ func must[T any](t testing.TB) func(T, error) T {
 
 func keyStr(k int64) string { return fmt.Sprint(k) }
 
-
-
 func sprintJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.MarshalIndent(v, "", " ")
