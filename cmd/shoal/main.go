@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newCheckCmd(),
 		newEvalCmd(),
+		newBenchCmd(),
 	)
 	return root
 }

@@ -1,0 +1,94 @@
+package bench_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/shoalbpm/shoal/bench"
+	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/gateway"
+)
+
+// startNode runs a real node (pebble, raft, engine) behind the real
+// gateway on a loopback HTTP server, with /metrics as `shoal start` serves it.
+func startNode(tb testing.TB) string {
+	tb.Helper()
+	node, err := broker.NewNode(broker.Config{
+		DataDir: tb.TempDir(), InternalBind: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		HeartbeatTimeout: 200 * time.Millisecond, ElectionTimeout: 200 * time.Millisecond, LeaderLeaseTimeout: 100 * time.Millisecond,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gw := gateway.New(node, gateway.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	mux := http.NewServeMux()
+	mux.Handle("/v2/", gw.Handler())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(node.Registry(), promhttp.HandlerOpts{}))
+	srv := httptest.NewServer(mux)
+	tb.Cleanup(func() {
+		gw.Close()
+		srv.Close()
+		node.Close()
+	})
+	for deadline := time.Now().Add(20 * time.Second); !node.Ready(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatal("node not ready")
+		}
+	}
+	return srv.URL
+}
+
+// TestRunAgainstARealNode runs the parallel workload for two seconds with
+// long-polling workers, reading the server from /metrics: instances
+// complete, nothing fails, the result encodes to JSON. Correctness only.
+func TestRunAgainstARealNode(t *testing.T) {
+	addr := startNode(t)
+	w, err := bench.LoadWorkload("../testdata/bench", "parallel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bench.Run(t.Context(), bench.Config{
+		Addresses: []string{addr}, Workload: w, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond,
+		InFlight: 4, Workers: 2, MaxJobs: 8, Poll: true, PayloadBytes: 512,
+		MetricsURL: addr + "/metrics", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Completed == 0 || res.Latency.Count == 0 || res.JobsCompleted == 0 {
+		t.Errorf("nothing measured: %+v", res)
+	}
+	if res.Errors+res.Timeouts+res.Unfinished+res.WorkerErrors != 0 {
+		t.Errorf("errors %d (%s), timeouts %d, unfinished %d, worker errors %d",
+			res.Errors, res.ErrorSample, res.Timeouts, res.Unfinished, res.WorkerErrors)
+	}
+	if res.Mode != "closed" || res.Acquisition != "poll" || res.Workload != "parallel" {
+		t.Errorf("mode %q, jobs %q, workload %q", res.Mode, res.Acquisition, res.Workload)
+	}
+	// The test process is the server here: its figures are read, whatever they are.
+	if res.Server.Source != "metrics" || res.Server.IdleRSS <= 0 || res.Server.PeakRSS <= 0 {
+		t.Errorf("server figures %+v: want read from /metrics", res.Server)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil || back["completed_per_sec"] == nil || back["latency"] == nil {
+		t.Errorf("result JSON %s: %v", b, err)
+	}
+}
+
+func TestRunRejectsABadConfig(t *testing.T) {
+	_, err := bench.Run(t.Context(), bench.Config{Addresses: []string{"http://127.0.0.1:1"}})
+	if err == nil {
+		t.Fatal("a config without workload, duration, in-flight or workers was accepted")
+	}
+}
