@@ -10,7 +10,7 @@
 //	                                                            │ quorum commit
 //	                                                            ▼
 //	FSM.ApplyBatch (every replica): skip index ≤ applied ─► engine.Process
-//	   ─► one pebble batch: state + record log + applied index ─► Commit(Sync)
+//	   ─► one pebble batch: state + record log + applied index ─► Commit
 //	                                                            │
 //	afterApply: pending[requestID] ◄─ Result.Responses  (Submit returns)
 //	            job watchers     ◄─ Result.JobsAvailable
@@ -18,7 +18,12 @@
 //
 // Contracts:
 //   - A caller is answered only after its command is committed by a quorum
-//     and its records and state are synced to pebble.
+//     (synced in the raft log of a majority) and applied to pebble. The
+//     apply's batch is not fsynced itself: after a power loss, the entries
+//     above the durable applied index are applied again from the raft log,
+//     deterministically. Snapshots sync first, so raft never compacts the
+//     log past durable state; on open, data older than the newest snapshot
+//     is restored from it.
 //   - The applied raft index is stored in the same batch as the state, and
 //     raft runs with NoSnapshotRestoreOnStart: a restart neither re-applies
 //     nor loses anything (etcd's consistent index).

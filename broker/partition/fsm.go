@@ -37,7 +37,14 @@ type applied struct {
 	responses     []engine.Response
 	jobsAvailable []string
 	records       int
+	events        map[eventKind]int // for the events_total metric
 	took          time.Duration
+}
+
+// eventKind labels the events_total metric.
+type eventKind struct {
+	valueType record.ValueType
+	intent    record.Intent
 }
 
 // fsm is the partition's raft state machine. raft calls Apply, ApplyBatch,
@@ -97,11 +104,25 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []interface{} {
 		return resps
 	}
 	start := time.Now()
-	b := f.data.NewBatch()
-	defer b.Close()
-	out := applied{index: f.appliedIndex}
+	out, err := f.applyLogs(logs)
+	if err != nil {
+		return f.stop(resps, err)
+	}
+	if out.index != 0 {
+		out.took = time.Since(start)
+		f.onApplied(out) // after the engine lock is released
+	}
+	return resps
+}
+
+// applyLogs processes the entries and commits them; out.index is 0 when
+// there was nothing new to apply.
+func (f *fsm) applyLogs(logs []*raft.Log) (applied, error) {
 	f.engineMu.Lock()
 	defer f.engineMu.Unlock()
+	b := f.data.NewBatch()
+	defer b.Close()
+	out := applied{index: f.appliedIndex, events: map[eventKind]int{}}
 	for _, l := range logs {
 		if l.Index <= f.appliedIndex {
 			continue // already in pebble before a restart (etcd consistent index)
@@ -111,26 +132,24 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []interface{} {
 			continue
 		}
 		if err := f.applyEntry(b, l, &out); err != nil {
-			return f.stop(resps, fmt.Errorf("apply entry %d: %w", l.Index, err))
+			return applied{}, fmt.Errorf("apply entry %d: %w", l.Index, err)
 		}
 	}
 	if out.index == f.appliedIndex {
-		return resps
+		return applied{}, nil
 	}
 	if err := b.SetApplied(out.index); err != nil {
-		return f.stop(resps, err)
+		return applied{}, err
 	}
 	// No fsync here: the entries are synced in the raft log, and after a
 	// power loss the entries above the durable applied index are applied
 	// again from it (deterministically, to the same state). Snapshot syncs
 	// first, so the log is never compacted past durable state.
 	if err := b.CommitNoSync(); err != nil {
-		return f.stop(resps, err)
+		return applied{}, err
 	}
 	f.appliedIndex = out.index
-	out.took = time.Since(start)
-	f.onApplied(out)
-	return resps
+	return out, nil
 }
 
 func (f *fsm) applyEntry(b *storage.Batch, l *raft.Log, out *applied) error {
@@ -148,6 +167,11 @@ func (f *fsm) applyEntry(b *storage.Batch, l *raft.Log, out *applied) error {
 	out.responses = append(out.responses, res.Responses...)
 	out.jobsAvailable = append(out.jobsAvailable, res.JobsAvailable...)
 	out.records += len(res.Records)
+	for i := range res.Records {
+		if r := &res.Records[i]; r.RecordType == record.Event {
+			out.events[eventKind{r.ValueType, r.Intent}]++
+		}
+	}
 	return nil
 }
 

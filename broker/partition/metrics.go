@@ -49,6 +49,10 @@ var (
 		Namespace: "shoal", Subsystem: "partition", Name: "queue_depth",
 		Help: "Commands waiting to be appended, sampled at each batch.",
 	}, []string{"node", "partition"})
+	eventsVec = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "shoal", Subsystem: "partition", Name: "events_total",
+		Help: "Events written, by value type and intent: instances created (PROCESS_INSTANCE_CREATION CREATED), jobs activated (JOB_BATCH ACTIVATED), completed (JOB COMPLETED), failed (JOB FAILED), ...",
+	}, []string{"node", "partition", "valueType", "intent"})
 	appliedIndexVec = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "shoal", Subsystem: "partition", Name: "applied_index",
 		Help: "Last raft index applied to the partition state.",
@@ -58,7 +62,7 @@ var (
 // Collectors returns the partition metrics for registration.
 func Collectors() []prometheus.Collector {
 	return []prometheus.Collector{commandsVec, recordsVec, entrySizeVec, commitLatencyVec,
-		processingVec, leaderChangesVec, roleVec, backPressureVec, queueDepthVec, appliedIndexVec}
+		processingVec, leaderChangesVec, roleVec, backPressureVec, queueDepthVec, appliedIndexVec, eventsVec}
 }
 
 // Metrics are one replica's children of the vectors.
@@ -66,6 +70,13 @@ type Metrics struct {
 	commands, records, leaderChanges, backPressure prometheus.Counter
 	entrySize, commitLatency, processing           prometheus.Observer
 	role, queueDepth, appliedIndex                 prometheus.Gauge
+	labels                                         []string
+}
+
+func (m *Metrics) addEvents(events map[eventKind]int) {
+	for k, n := range events {
+		eventsVec.WithLabelValues(m.labels[0], m.labels[1], string(k.valueType), string(k.intent)).Add(float64(n))
+	}
 }
 
 func newMetrics(node string, id int32) *Metrics {
@@ -81,5 +92,6 @@ func newMetrics(node string, id int32) *Metrics {
 		role:          roleVec.WithLabelValues(l...),
 		queueDepth:    queueDepthVec.WithLabelValues(l...),
 		appliedIndex:  appliedIndexVec.WithLabelValues(l...),
+		labels:        l,
 	}
 }

@@ -293,6 +293,7 @@ func (p *Partition) afterApply(a applied) {
 	}
 	p.metrics.records.Add(float64(a.records))
 	p.metrics.processing.Observe(a.took.Seconds())
+	p.metrics.addEvents(a.events)
 	p.metrics.appliedIndex.Set(float64(a.index))
 	p.wake()
 }
