@@ -47,15 +47,10 @@ func (p *Partition) schedule() {
 func (p *Partition) runDue() (next int64, ok bool, err error) {
 	for {
 		now := time.Now().UnixMilli()
-		var due [][]record.Record
+		var due []record.Record
 		err = p.fsm.withEngine(func(e Engine, kv state.KV) error {
-			cmds, err := e.DueCommands(kv, now, dueBatch)
-			if err != nil {
+			if due, err = e.DueCommands(kv, now, dueBatch); err != nil || len(due) > 0 {
 				return err
-			}
-			if len(cmds) > 0 {
-				due = append(due, cmds)
-				return nil
 			}
 			next, ok, err = e.NextDueTime(kv)
 			return err
@@ -63,11 +58,11 @@ func (p *Partition) runDue() (next int64, ok bool, err error) {
 		if err != nil || len(due) == 0 {
 			return next, ok, err
 		}
-		for i := range due[0] {
-			due[0][i].Timestamp = now
-			due[0][i].PartitionID = p.cfg.ID
+		for i := range due {
+			due[i].Timestamp = now
+			due[i].PartitionID = p.cfg.ID
 		}
-		data, err := encodeCommands(due[0])
+		data, err := encodeCommands(due)
 		if err != nil {
 			return 0, false, err
 		}
