@@ -26,6 +26,11 @@
 // Every node knows the whole topology: its own replicas live, its peers' as
 // they answered a poll over the internal port at most a second ago.
 //
-// Not yet here (see the issue): command distribution between partitions
-// (deployments reach partition 1 only), exporters, record log trimming.
+// Record logs are trimmed every 10 s below the exported position
+// (Config.ExportedPosition, from the exporter runner) minus a retention;
+// snapshots carry the untrimmed rest.
+//
+// Not yet here (see the issue): the inter-partition command channel and
+// deployment distribution (a deployment reaches only the partition it is
+// submitted to; the engine decides keys and versions there).
 package broker

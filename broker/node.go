@@ -53,6 +53,13 @@ type Config struct {
 	QueueSize          int           // commands queued per partition before RESOURCE_EXHAUSTED [2048]
 	MaxBatch           int           // commands per raft entry [256]
 
+	// ExportedPosition reports the position up to which a partition's
+	// records are exported (exporter.Runner.Exported); the record log is
+	// trimmed only below it. Nil: no exporters, the log's end counts.
+	ExportedPosition func(partitionID int32) (pos int64, ok bool)
+	// RecordRetention is how many records are kept below that [100000].
+	RecordRetention int64
+
 	Logger *slog.Logger // [discard]
 	// NewEngine builds a partition's engine [engine.New].
 	NewEngine func(partitionID, partitionsCount int32, logger *slog.Logger) (partition.Engine, error)
@@ -67,6 +74,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.ReplicationFactor <= 0 || c.ReplicationFactor > c.ClusterSize {
 		c.ReplicationFactor = c.ClusterSize
+	}
+	if c.RecordRetention <= 0 {
+		c.RecordRetention = defaultRecordRetention
 	}
 	if c.InternalBind == "" {
 		c.InternalBind = "127.0.0.1:26502"
@@ -144,8 +154,9 @@ func NewNode(cfg Config) (*Node, error) {
 	}
 	n.reg = n.registry()
 	n.started.Store(true)
-	n.wg.Add(1)
+	n.wg.Add(2)
 	go n.pollTopology()
+	go n.trimRecordLogs()
 	n.logger.Info("node started", "internal", n.mux.Addr(), "partitions", len(n.parts),
 		"clusterSize", cfg.ClusterSize, "partitionsCount", cfg.PartitionsCount)
 	return n, nil

@@ -1,0 +1,42 @@
+package broker
+
+import (
+	"testing"
+)
+
+// fakeLog is a record log's bounds, recording the trim.
+type fakeLog struct {
+	first, last int64
+	empty       bool
+	trimmedTo   int64
+}
+
+func (f *fakeLog) Bounds() (int64, int64, bool, error) { return f.first, f.last, !f.empty, nil }
+func (f *fakeLog) Trim(upTo int64) error               { f.trimmedTo = upTo; return nil }
+
+func TestRecordLogIsTrimmedBelowExportedMinusRetention(t *testing.T) {
+	tests := []struct {
+		name     string
+		exported func(int32) (int64, bool)
+		log      fakeLog
+		want     int64 // 0: no trim
+	}{
+		{"no exporters: the end counts", nil, fakeLog{first: 1, last: 1000}, 1001 - 100},
+		{"exporter behind the end", func(int32) (int64, bool) { return 500, true }, fakeLog{first: 1, last: 1000}, 501 - 100},
+		{"exporter not running the partition", func(int32) (int64, bool) { return 0, false }, fakeLog{first: 1, last: 1000}, 0},
+		{"nothing beyond the retention", nil, fakeLog{first: 950, last: 1000}, 0},
+		{"empty log", nil, fakeLog{empty: true}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := &Node{cfg: Config{ExportedPosition: tt.exported, RecordRetention: 100}}
+			log := tt.log
+			if err := n.trimPartition(1, &log); err != nil {
+				t.Fatal(err)
+			}
+			if log.trimmedTo != tt.want {
+				t.Fatalf("trimmed below %d, want %d", log.trimmedTo, tt.want)
+			}
+		})
+	}
+}
