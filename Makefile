@@ -43,9 +43,13 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck ./...
 
-## bench: in-process Go benchmarks of each package, printed as JSON lines.
+## bench: in-process Go benchmarks of each package, then a short end-to-end
+## `shoal bench --embedded` of one_task and ten_tasks (a real node, HTTP, push
+## workers), all printed as JSON lines. Longer runs and the chart: docs/benchmarks.md.
+BENCHTIME ?= 5s
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1s ./... | $(GO) run ./scripts/benchjson
+	$(GO) run ./cmd/shoal bench --embedded --json --workload one_task,ten_tasks --duration $(BENCHTIME) --warmup 1s
 
 clean:
 	rm -rf bin modeler/node_modules
