@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/broker/exporter/readmodel"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/gateway/command"
 )
@@ -79,6 +80,9 @@ var sentinelProblems = []struct {
 	{errRequestTooLarge, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", ""},
 	{errNoHealthyLeader, http.StatusServiceUnavailable, "UNAVAILABLE",
 		"Expected at least one partition with a healthy leader, but there is none"},
+	{readmodel.ErrNotFound, http.StatusNotFound, "NOT_FOUND", ""}, // detail: the error
+	{errNoReadModel, http.StatusServiceUnavailable, "UNAVAILABLE",
+		"Expected this node to run the read model that answers searches, but it runs none"},
 }
 
 // errRequestTooLarge is returned for a body over Config.MaxBodyBytes.
@@ -108,6 +112,8 @@ func problemFor(err error, maxBody int64) Problem {
 			detail := s.detail
 			if s.err == errRequestTooLarge {
 				detail = fmt.Sprintf("Expected a request body of at most %d bytes, but it is larger", maxBody)
+			} else if detail == "" {
+				detail = err.Error()
 			}
 			return Problem{Title: s.title, Status: s.status, Detail: detail}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/broker/exporter/readmodel"
 	"github.com/shoalbpm/shoal/gateway/jobstream"
 )
 
@@ -28,6 +29,9 @@ type Config struct {
 	// MaxBodyBytes limits request bodies (deployments included); default 4 MiB,
 	// Zeebe's default maximum message size.
 	MaxBodyBytes int64
+	// ReadModel answers the search endpoints (search_*.go); nil: they answer
+	// 503.
+	ReadModel *readmodel.Model
 }
 
 func (c Config) withDefaults() Config {
@@ -67,7 +71,7 @@ type route struct {
 	handler func(*Server, echo.Context) error
 }
 
-var routes = []route{
+var routes = append([]route{
 	{http.MethodGet, "/v2/topology", (*Server).getTopology},
 	{http.MethodGet, "/v2/status", (*Server).getStatus},
 	{http.MethodPost, "/v2/deployments", (*Server).createDeployment},
@@ -82,7 +86,7 @@ var routes = []route{
 	{http.MethodPost, "/v2/incidents/:incidentKey/resolution", (*Server).resolveIncident},
 	{http.MethodPut, "/v2/element-instances/:elementInstanceKey/variables", (*Server).setVariables},
 	{http.MethodGet, "/v2/openapi.json", (*Server).getOpenAPI},
-}
+}, searchRoutes...)
 
 // New returns the gateway for cluster. It starts nothing: serve Handler()
 // with any http.Server.

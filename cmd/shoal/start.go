@@ -70,6 +70,7 @@ type nodeSettings struct {
 	leaderLease       time.Duration
 	snapshotThreshold uint64
 	queueSize         int
+	retention         time.Duration
 	logFormat         string
 	logLevel          string
 }
@@ -85,6 +86,7 @@ func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
 	fs.DurationVar(&s.leaderLease, "raft-leader-lease-timeout", 500*time.Millisecond, "raft leader lease timeout (100ms suits loopback)")
 	fs.Uint64Var(&s.snapshotThreshold, "snapshot-threshold", 8192, "raft entries between snapshots of a partition")
 	fs.IntVar(&s.queueSize, "queue-size", 2048, "commands queued per partition before requests get RESOURCE_EXHAUSTED")
+	fs.DurationVar(&s.retention, "read-model-retention", 7*24*time.Hour, "how long finished process instances stay searchable")
 	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	if cluster {
@@ -189,10 +191,16 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	if err != nil {
 		return fail(err)
 	}
-	gw := gateway.New(node, gateway.Config{Logger: logger, Version: version})
+	rm, err := startReadModel(node, s.dataDir, s.partitions, s.retention, logger)
+	if err != nil {
+		node.Close()
+		return fail(err)
+	}
+	gw := gateway.New(node, gateway.Config{Logger: logger, Version: version, ReadModel: rm.model})
 	srv := &http.Server{Addr: s.httpAddr, Handler: httpHandler(node, gw.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", s.httpAddr)
 	if err != nil {
+		rm.Close()
 		node.Close()
 		return fail(fmt.Errorf("http: %w", err))
 	}
@@ -214,6 +222,9 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
+	if cerr := rm.Close(); cerr != nil {
+		logger.Error("read model close", "err", cerr)
+	}
 	if cerr := node.Close(); cerr != nil {
 		return fail(fmt.Errorf("close: %w", cerr))
 	}
