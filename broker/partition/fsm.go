@@ -208,7 +208,7 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	if err := f.data.Sync(); err != nil {
 		return nil, err
 	}
-	return &fsmSnapshot{snap: f.data.Snapshot()}, nil
+	return &fsmSnapshot{snap: f.data.Snapshot(), logger: f.logger, index: f.appliedIndex}, nil
 }
 
 // Restore replaces the partition's data with a snapshot (a lagging or new
@@ -250,15 +250,24 @@ func (f *fsm) withEngine(fn func(Engine, state.KV) error) error {
 
 // fsmSnapshot streams a pebble snapshot to raft's snapshot store.
 type fsmSnapshot struct {
-	snap *storage.Snapshot
+	snap   *storage.Snapshot
+	logger *slog.Logger
+	index  uint64
 }
 
 func (s *fsmSnapshot) Persist(sink raft.SnapshotSink) error {
-	if _, err := s.snap.WriteTo(sink); err != nil {
+	start := time.Now()
+	n, err := s.snap.WriteTo(sink)
+	if err != nil {
 		_ = sink.Cancel()
+		s.logger.Warn("partition snapshot failed", "appliedIndex", s.index, "err", err)
 		return err
 	}
-	return sink.Close()
+	if err := sink.Close(); err != nil {
+		return err
+	}
+	s.logger.Info("partition snapshot taken", "appliedIndex", s.index, "bytes", n, "took", time.Since(start))
+	return nil
 }
 
 func (s *fsmSnapshot) Release() { s.snap.Close() }
