@@ -40,6 +40,18 @@ test('the MIWG reference diagrams open and render', { skip: !dir && 'no MIWG cor
     }
     await page.evaluate(() => { window.shoal.app.lastImport = null; });
   }
+
+  // the token simulation plays a diagram in the browser
+  await page.locator('.shoal-file-input').setInputFiles(path.join(dir, 'A.2.0.bpmn'));
+  await page.waitForFunction(() => window.shoal.app.lastImport && window.shoal.app.lastImport.name === 'A.2.0.bpmn');
+  await page.click('.bts-toggle-mode');
+  await page.locator('#canvas .simulation').waitFor();
+  await page.locator('.bts-context-pad').first().click();
+  await page.locator('.bts-log .bts-entry', { hasText: 'Start Event' }).first().waitFor({ state: 'attached' });
+  await screenshot(page, '08-token-simulation');
+  await page.click('.bts-toggle-mode');
+  await page.locator('#canvas .simulation').waitFor({ state: 'detached' });
+
   assert.deepEqual(m.errors, [], 'no errors in the browser console');
   });
 });

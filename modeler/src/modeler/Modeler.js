@@ -13,10 +13,11 @@ import {
 import CamundaCloudBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
 import MinimapModule from 'diagram-js-minimap';
 import LintingModule from 'bpmn-js-bpmnlint';
+import TokenSimulationModule from 'bpmn-js-token-simulation';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
 
 import ShoalApiModule from '../features/shoal-api';
-import NotificationsModule from '../features/notifications';
+import ToastsModule from '../features/toasts';
 import FileActionsModule from '../features/file-actions';
 import ProblemMarkersModule from '../features/problem-markers';
 import DeployActionModule from '../features/deploy-action';
@@ -49,10 +50,16 @@ const camundaCloudModules = [
   ZeebePropertiesProviderModule
 ];
 
+// Play a process in the browser without the engine (Camunda Modeler's
+// token simulation plugin).
+const simulationModules = [
+  TokenSimulationModule
+];
+
 // Shoal's features: talking to the engine and the app around the canvas.
 const shoalModules = [
   ShoalApiModule,
-  NotificationsModule,
+  ToastsModule,
   FileActionsModule,
   ProblemMarkersModule,
   DeployActionModule,
@@ -64,5 +71,6 @@ ShoalModeler.prototype._modules = [].concat(
   BpmnModeler.prototype._modules,
   extensionModules,
   camundaCloudModules,
+  simulationModules,
   shoalModules
 );

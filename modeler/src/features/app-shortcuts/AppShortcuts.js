@@ -21,7 +21,7 @@ const CANVAS_SHORTCUTS = [
   [ 'Ctrl+A', 'Select all' ], [ 'Delete / Backspace', 'Remove the selection' ],
   [ 'Ctrl+C, Ctrl+V', 'Copy, paste' ], [ 'E', 'Direct editing (label)' ], [ 'A', 'Append (context pad)' ],
   [ 'H / L / S / C', 'Hand, lasso, space, global connect tool' ], [ 'R', 'Replace' ],
-  [ 'Ctrl+F', 'Find an element' ], [ 'Arrows', 'Move the selection / scroll' ],
+  [ 'Ctrl+F', 'Find an element' ], [ 'T', 'Token simulation on / off' ], [ 'Arrows', 'Move the selection / scroll' ],
   [ 'Ctrl+scroll, Ctrl + / −', 'Zoom' ], [ 'Ctrl+0', 'Reset zoom' ]
 ];
 

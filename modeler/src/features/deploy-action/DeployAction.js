@@ -29,7 +29,7 @@ export default function DeployAction(bpmnjs, eventBus, editorActions, shoalApi, 
   editorActions.register('shoal.deploy', () => this.deploy());
 }
 
-DeployAction.$inject = [ 'bpmnjs', 'eventBus', 'editorActions', 'shoalApi', 'fileActions', 'problemMarkers', 'notifications' ];
+DeployAction.$inject = [ 'bpmnjs', 'eventBus', 'editorActions', 'shoalApi', 'fileActions', 'problemMarkers', 'toasts' ];
 
 /**
  * The deployment of the current diagram, or null when it changed since.

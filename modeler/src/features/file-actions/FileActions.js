@@ -63,7 +63,7 @@ export default function FileActions(bpmnjs, eventBus, canvas, commandStack, edit
   });
 }
 
-FileActions.$inject = [ 'bpmnjs', 'eventBus', 'canvas', 'commandStack', 'editorActions', 'notifications' ];
+FileActions.$inject = [ 'bpmnjs', 'eventBus', 'canvas', 'commandStack', 'editorActions', 'toasts' ];
 
 FileActions.prototype.getName = function() {
   return this._name;

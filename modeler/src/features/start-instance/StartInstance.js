@@ -66,7 +66,7 @@ export default function StartInstance(eventBus, editorActions, shoalApi, deployA
   eventBus.on('diagram.destroy', () => this._dialog.remove());
 }
 
-StartInstance.$inject = [ 'eventBus', 'editorActions', 'shoalApi', 'deployAction', 'notifications' ];
+StartInstance.$inject = [ 'eventBus', 'editorActions', 'shoalApi', 'deployAction', 'toasts' ];
 
 StartInstance.prototype.open = function() {
   const processId = this._deployAction.processId();

@@ -4,13 +4,13 @@ const DEFAULT_DURATION = 6000;
 const MAX_VISIBLE = 4;
 
 /**
- * Notifications shows short messages (toasts) in the corner of the page:
+ * Toasts shows short messages (toasts) in the corner of the page:
  * what was deployed, which instance started, what went wrong.
  *
  * @param {{ parent?: Element }} [config]
  * @param {import('diagram-js/lib/core/EventBus').default} eventBus
  */
-export default function Notifications(config, eventBus) {
+export default function Toasts(config, eventBus) {
   const parent = config && config.parent || document.body;
   this._container = domify('<div class="toasts" role="status" aria-live="polite"></div>');
   parent.appendChild(this._container);
@@ -18,7 +18,7 @@ export default function Notifications(config, eventBus) {
   eventBus.on('diagram.destroy', () => this._container.remove());
 }
 
-Notifications.$inject = [ 'config.notifications', 'eventBus' ];
+Toasts.$inject = [ 'config.toasts', 'eventBus' ];
 
 /**
  * Shows a notification.
@@ -28,7 +28,7 @@ Notifications.$inject = [ 'config.notifications', 'eventBus' ];
  *        one still shown replaces it (the latest deploy, the latest open).
  * @return {{ close: () => void, element: Element }}
  */
-Notifications.prototype.show = function(options) {
+Toasts.prototype.show = function(options) {
   const { type = 'info', title, body, duration = DEFAULT_DURATION, key } = options;
   if (key) {
     for (const old of this._container.querySelectorAll('.toast')) {
@@ -76,7 +76,7 @@ Notifications.prototype.show = function(options) {
 /**
  * Closes the notification shown with this key, if any.
  */
-Notifications.prototype.dismiss = function(key) {
+Toasts.prototype.dismiss = function(key) {
   for (const toast of this._container.querySelectorAll('.toast')) {
     if (toast.dataset.key === key) {
       toast.remove();

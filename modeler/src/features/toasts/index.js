@@ -1,6 +1,6 @@
-import Notifications from './Notifications';
+import Toasts from './Toasts';
 
 export default {
-  __init__: [ 'notifications' ],
-  notifications: [ 'type', Notifications ]
+  __init__: [ 'toasts' ],
+  toasts: [ 'type', Toasts ]
 };
