@@ -64,7 +64,7 @@ func (t *txn) process(v *record.ProcessRecord) error {
 	if name := processName(v.Resource, v.BpmnProcessID); name != "" {
 		d.Name = &name
 	}
-	if err := setJSON(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), d); err != nil {
+	if err := setEntity(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &d); err != nil {
 		return err
 	}
 	return t.b.Set(entityKey(kXML, v.ProcessDefinitionKey), v.Resource, nil)
@@ -73,7 +73,7 @@ func (t *txn) process(v *record.ProcessRecord) error {
 func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord) error {
 	key := entityKey(kInstance, r.Key)
 	var pi storedInstance
-	found, err := getJSON(t.b, key, &pi)
+	found, err := getEntity(t.b, key, &pi)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 			ParentElementInstanceKey: Key(max(v.ParentElementInstanceKey, 0)),
 		}}
 		var def ProcessDefinition
-		if ok, err := getJSON(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &def); err != nil {
+		if ok, err := getEntity(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &def); err != nil {
 			return err
 		} else if ok {
 			pi.ProcessDefinitionName = def.Name
@@ -110,7 +110,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 	default:
 		return nil
 	}
-	if err := setJSON(t.b, key, pi); err != nil {
+	if err := setEntity(t.b, key, &pi); err != nil {
 		return err
 	}
 	t.changed(KindProcessInstance, pi.ProcessInstance, int64(pi.ProcessInstanceKey), int64(pi.ProcessDefinitionKey))
@@ -120,7 +120,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 	key := entityKey(kElement, r.Key)
 	var e ElementInstance
-	found, err := getJSON(t.b, key, &e)
+	found, err := getEntity(t.b, key, &e)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 	default:
 		return nil
 	}
-	if err := setJSON(t.b, key, e); err != nil {
+	if err := setEntity(t.b, key, &e); err != nil {
 		return err
 	}
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
@@ -177,7 +177,7 @@ func (t *txn) variable(r *record.Record, v *record.VariableRecord) error {
 		VariableKey: Key(r.Key), Name: v.Name, Value: v.Value, ScopeKey: Key(v.ScopeKey),
 		ProcessInstanceKey: Key(v.ProcessInstanceKey), TenantID: v.TenantID,
 	}
-	if err := setJSON(t.b, entityKey(kVariable, r.Key), vr); err != nil {
+	if err := setEntity(t.b, entityKey(kVariable, r.Key), &vr); err != nil {
 		return err
 	}
 	if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kVariable, r.Key), nil, nil); err != nil {
@@ -190,7 +190,7 @@ func (t *txn) variable(r *record.Record, v *record.VariableRecord) error {
 func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 	key := entityKey(kIncident, r.Key)
 	var inc Incident
-	found, err := getJSON(t.b, key, &inc)
+	found, err := getEntity(t.b, key, &inc)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 	default:
 		return nil
 	}
-	if err := setJSON(t.b, key, inc); err != nil {
+	if err := setEntity(t.b, key, &inc); err != nil {
 		return err
 	}
 	t.changed(KindIncident, inc, v.ProcessInstanceKey, v.ProcessDefinitionKey)
@@ -235,7 +235,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta int) error {
 	key := entityKey(kElement, v.ElementInstanceKey)
 	var e ElementInstance
-	found, err := getJSON(t.b, key, &e)
+	found, err := getEntity(t.b, key, &e)
 	if err != nil || !found || e.EndDate != 0 {
 		return err
 	}
@@ -258,7 +258,7 @@ func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta
 	} else {
 		return nil
 	}
-	if err := setJSON(t.b, key, e); err != nil {
+	if err := setEntity(t.b, key, &e); err != nil {
 		return err
 	}
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
@@ -268,13 +268,13 @@ func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta
 func (t *txn) instanceIncident(pik int64, delta int) error {
 	key := entityKey(kInstance, pik)
 	var pi storedInstance
-	found, err := getJSON(t.b, key, &pi)
+	found, err := getEntity(t.b, key, &pi)
 	if err != nil || !found {
 		return err
 	}
 	pi.ActiveIncidents = max(pi.ActiveIncidents+delta, 0)
 	pi.HasIncident = pi.ActiveIncidents > 0
-	if err := setJSON(t.b, key, pi); err != nil {
+	if err := setEntity(t.b, key, &pi); err != nil {
 		return err
 	}
 	t.changed(KindProcessInstance, pi.ProcessInstance, pik, int64(pi.ProcessDefinitionKey))
@@ -295,7 +295,7 @@ var jobStates = map[record.Intent]string{
 func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 	key := entityKey(kJob, jobKey)
 	var j Job
-	found, err := getJSON(t.b, key, &j)
+	found, err := getEntity(t.b, key, &j)
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 	case record.Completed, record.Canceled, record.ErrorThrown:
 		j.EndTime = Date(r.Timestamp)
 	}
-	if err := setJSON(t.b, key, j); err != nil {
+	if err := setEntity(t.b, key, &j); err != nil {
 		return err
 	}
 	t.changed(KindJob, j, v.ProcessInstanceKey, v.ProcessDefinitionKey)

@@ -2,7 +2,6 @@ package readmodel
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -211,21 +210,23 @@ func get(r pebble.Reader, key []byte) ([]byte, bool, error) {
 	return append([]byte(nil), v...), true, nil
 }
 
-func getJSON(r pebble.Reader, key []byte, v any) (bool, error) {
+// getEntity reads the entity stored under key into *v.
+func getEntity(r pebble.Reader, key []byte, v any) (bool, error) {
 	b, ok, err := get(r, key)
 	if err != nil || !ok {
 		return ok, err
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("readmodel: decode %q: %w", key[:1], err)
+	if err := decode(b, v); err != nil {
+		return false, fmt.Errorf("readmodel: key %x: %w", key, err)
 	}
 	return true, nil
 }
 
-func setJSON(b *pebble.Batch, key []byte, v any) error {
-	data, err := json.Marshal(v)
+// setEntity stores *v under key.
+func setEntity(b *pebble.Batch, key []byte, v any) error {
+	data, err := encode(v)
 	if err != nil {
-		return fmt.Errorf("readmodel: encode: %w", err)
+		return err
 	}
 	return b.Set(key, data, nil)
 }

@@ -265,7 +265,7 @@ func search[T, O any](m *Model, k *kind[T], q Query, out func(*T) O) (Result[O],
 func (k *kind[T]) scan(r pebble.Reader, filter []Condition, fn func(T)) error {
 	decode := func(data []byte) error {
 		var item T
-		if err := json.Unmarshal(data, &item); err != nil {
+		if err := decode(data, &item); err != nil {
 			return fmt.Errorf("readmodel: decode %c: %w", k.prefix, err)
 		}
 		fn(item)

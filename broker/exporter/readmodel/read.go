@@ -57,7 +57,7 @@ func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
 func getOne[T any](m *Model, prefix byte, key int64, what string) (T, error) {
 	var v T
-	ok, err := getJSON(m.db, entityKey(prefix, key), &v)
+	ok, err := getEntity(m.db, entityKey(prefix, key), &v)
 	if err != nil {
 		return v, err
 	}

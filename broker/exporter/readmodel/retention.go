@@ -98,7 +98,7 @@ func (m *Model) removeInstance(b *pebble.Batch, pik int64) error {
 		kind, key := k[len(lo)], int64(beUint64(k[len(lo)+1:]))
 		if kind == kElement {
 			var e ElementInstance
-			if ok, err := getJSON(b, entityKey(kElement, key), &e); err != nil {
+			if ok, err := getEntity(b, entityKey(kElement, key), &e); err != nil {
 				return err
 			} else if ok {
 				which := statCompleted
