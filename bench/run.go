@@ -90,16 +90,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// Figures at the window's edges, read by a goroutine that sleeps until
 	// each edge (the starter is busy).
 	var jobsLo, jobsHi int64
-	var cpuLo, cpuHi float64
+	var cpuLo, cpuHi, selfLo, selfHi float64
+	self := procProbe{pid: os.Getpid()}
 	edges := make(chan struct{})
 	go func() {
 		defer close(edges)
 		sleepUntil(runCtx, r.windowLo)
+		if runCtx.Err() != nil {
+			return
+		}
 		jobsLo = handled(workers)
-		cpuLo = readCPU(runCtx, probe)
+		cpuLo, selfLo = readCPU(runCtx, probe), readCPU(runCtx, self)
 		sleepUntil(runCtx, r.windowHi)
 		jobsHi = handled(workers)
-		cpuHi = readCPU(runCtx, probe)
+		cpuHi, selfHi = readCPU(runCtx, probe), readCPU(runCtx, self)
 	}()
 
 	if cfg.Rate > 0 {
@@ -136,6 +140,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Server.CPUSeconds = cpuHi - cpuLo
 		res.Server.CPUCores = res.Server.CPUSeconds / secs
 	}
+	res.ClientCPUSeconds = selfHi - selfLo
 	if cfg.Rate > 0 {
 		r.judge(res)
 	}
@@ -211,8 +216,9 @@ func (r *run) openLoop(ctx context.Context) {
 	interval := time.Duration(float64(time.Second) / r.cfg.Rate)
 	var issued int64
 	for ctx.Err() == nil {
-		now := time.Now()
-		due := int64(now.Sub(begin) / interval)
+		// Starts 0..due-1 are scheduled at or before now; start i is
+		// scheduled at begin + i*interval.
+		due := int64(time.Since(begin)/interval) + 1
 		for ; issued < due; issued++ {
 			at := begin.Add(time.Duration(issued) * interval)
 			if !at.Before(r.windowHi) {
@@ -228,8 +234,7 @@ func (r *run) openLoop(ctx context.Context) {
 			r.inFlight.Add(1)
 			go r.instance(ctx, at)
 		}
-		next := begin.Add(time.Duration(issued) * interval)
-		sleepUntil(ctx, next)
+		sleepUntil(ctx, begin.Add(time.Duration(issued)*interval)) // after now: no spinning
 	}
 }
 

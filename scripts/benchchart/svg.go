@@ -9,7 +9,7 @@ import (
 var colours = []string{"#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#57606a"}
 
 const (
-	width, height     = 900, 420
+	width, height     = 900, 445
 	panelW, panelH    = 340, 280
 	leftX, rightX     = 70, 520
 	topY              = 70
@@ -25,7 +25,7 @@ func draw(title string, ss []series, load float64) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%d" y="28" %s font-size="15" font-weight="bold">%s</text>`+"\n", leftX, fontStyle, esc(title))
+	fmt.Fprintf(&b, `<text x="%d" y="28" font-family="sans-serif" font-size="15" font-weight="bold">%s</text>`+"\n", leftX, esc(title))
 	fmt.Fprintf(&b, `<text x="%d" y="48" %s fill="%s">2-core machine, load average up to %.1f while measured (other work running): figures are lower bounds</text>`+"\n", leftX, fontStyle, axisColour, load)
 
 	maxRate, maxTput, minLat, maxLat := 0.0, 0.0, math.Inf(1), 0.0
