@@ -27,8 +27,8 @@
 // they answered a poll over the internal port at most a second ago.
 //
 // Record logs are trimmed every 10 s below the exported position
-// (Config.ExportedPosition, from the exporter runner) minus a retention;
-// snapshots carry the untrimmed rest.
+// (SetExportedPosition, from the exporter runner) minus a retention, and
+// not at all while no exporter is known; snapshots carry the untrimmed rest.
 //
 // Not yet here (see the issue): the inter-partition command channel and
 // deployment distribution (a deployment reaches only the partition it is

@@ -55,7 +55,8 @@ type Config struct {
 
 	// ExportedPosition reports the position up to which a partition's
 	// records are exported (exporter.Runner.Exported); the record log is
-	// trimmed only below it. Nil: no exporters, the log's end counts.
+	// trimmed only below it. Nil: nothing is trimmed until
+	// Node.SetExportedPosition is called.
 	ExportedPosition func(partitionID int32) (pos int64, ok bool)
 	// RecordRetention is how many records are kept below that [100000].
 	RecordRetention int64
@@ -114,6 +115,7 @@ type Node struct {
 
 	topo      *topologyCache
 	started   atomic.Bool // set once every local partition is open
+	exported  atomic.Pointer[func(int32) (int64, bool)]
 	closeOnce sync.Once
 	closed    chan struct{}
 	wg        sync.WaitGroup
@@ -153,6 +155,9 @@ func NewNode(cfg Config) (*Node, error) {
 		}
 	}
 	n.reg = n.registry()
+	if cfg.ExportedPosition != nil {
+		n.SetExportedPosition(cfg.ExportedPosition)
+	}
 	n.started.Store(true)
 	n.wg.Add(2)
 	go n.pollTopology()

@@ -9,10 +9,17 @@ const trimInterval = 10 * time.Second
 // exported position (or the log's end, without exporters), for debugging.
 const defaultRecordRetention = 100_000
 
+// SetExportedPosition sets where the record logs' exporters are (the
+// exporter runner's Exported), once they run: trimming starts then.
+func (n *Node) SetExportedPosition(f func(partitionID int32) (pos int64, ok bool)) {
+	n.exported.Store(&f)
+}
+
 // trimRecordLogs keeps each local record log from growing without bound
 // (and the snapshots, which carry it): records below the exported position
-// minus the retention are deleted. Without an exporter, the log's end
-// stands for the exported position.
+// minus the retention are deleted. Until an exported position is known
+// (Config.ExportedPosition or SetExportedPosition), nothing is trimmed:
+// a record is never deleted before its exporter had it.
 func (n *Node) trimRecordLogs() {
 	defer n.wg.Done()
 	t := time.NewTicker(trimInterval)
@@ -42,15 +49,15 @@ func (n *Node) trimPartition(id int32, log recordTrimmer) error {
 	if err != nil || !ok {
 		return err
 	}
-	upTo := last + 1
-	if n.cfg.ExportedPosition != nil {
-		exported, ok := n.cfg.ExportedPosition(id)
-		if !ok {
-			return nil // no exporter runs this partition yet: keep everything
-		}
-		upTo = min(upTo, exported+1)
+	f := n.exported.Load()
+	if f == nil {
+		return nil // no exporter known: keep everything
 	}
-	upTo -= n.cfg.RecordRetention
+	exported, ok := (*f)(id)
+	if !ok {
+		return nil // no exporter runs this partition yet: keep everything
+	}
+	upTo := min(last+1, exported+1) - n.cfg.RecordRetention
 	if upTo <= first {
 		return nil
 	}

@@ -21,15 +21,19 @@ func TestRecordLogIsTrimmedBelowExportedMinusRetention(t *testing.T) {
 		log      fakeLog
 		want     int64 // 0: no trim
 	}{
-		{"no exporters: the end counts", nil, fakeLog{first: 1, last: 1000}, 1001 - 100},
+		{"no exporter known: nothing trimmed", nil, fakeLog{first: 1, last: 1000}, 0},
+		{"exporter at the end", func(int32) (int64, bool) { return 1000, true }, fakeLog{first: 1, last: 1000}, 1001 - 100},
 		{"exporter behind the end", func(int32) (int64, bool) { return 500, true }, fakeLog{first: 1, last: 1000}, 501 - 100},
 		{"exporter not running the partition", func(int32) (int64, bool) { return 0, false }, fakeLog{first: 1, last: 1000}, 0},
-		{"nothing beyond the retention", nil, fakeLog{first: 950, last: 1000}, 0},
-		{"empty log", nil, fakeLog{empty: true}, 0},
+		{"nothing beyond the retention", func(int32) (int64, bool) { return 1000, true }, fakeLog{first: 950, last: 1000}, 0},
+		{"empty log", func(int32) (int64, bool) { return 1000, true }, fakeLog{empty: true}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n := &Node{cfg: Config{ExportedPosition: tt.exported, RecordRetention: 100}}
+			n := &Node{cfg: Config{RecordRetention: 100}}
+			if tt.exported != nil {
+				n.SetExportedPosition(tt.exported)
+			}
 			log := tt.log
 			if err := n.trimPartition(1, &log); err != nil {
 				t.Fatal(err)

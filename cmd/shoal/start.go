@@ -196,6 +196,7 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 		node.Close()
 		return fail(err)
 	}
+	node.SetExportedPosition(rm.runner.Exported) // trim record logs only below it
 	gw := gateway.New(node, gateway.Config{Logger: logger, Version: version, ReadModel: rm.model})
 	srv := &http.Server{Addr: s.httpAddr, Handler: httpHandler(node, gw.Handler()), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", s.httpAddr)
