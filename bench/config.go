@@ -108,6 +108,9 @@ type Result struct {
 	NotKeptUpBecause string `json:"not_kept_up_because,omitempty"`
 
 	Server ServerStats `json:"server"`
+	// ClientCPUSeconds is the load generator's own CPU time in the window
+	// (it shares the machine with the server when both run here).
+	ClientCPUSeconds float64 `json:"client_cpu_seconds"`
 	// LoadAverage is the one-minute load average of this machine at the
 	// end of the run (from /proc/loadavg; 0 where unknown): a figure
 	// measured on a busy machine is a lower bound.

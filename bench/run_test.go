@@ -92,3 +92,34 @@ func TestRunRejectsABadConfig(t *testing.T) {
 		t.Fatal("a config without workload, duration, in-flight or workers was accepted")
 	}
 }
+
+// BenchmarkOneTaskEndToEnd is one closed-loop run of one_task (push-stream
+// workers, 64 instances in flight) against an in-process node, so that
+// `go test -cpuprofile` profiles server and load generator together
+// (`shoal start` serves no /debug/pprof). Each iteration is a 3-second run;
+// it reports instances/s and latency percentiles.
+func BenchmarkOneTaskEndToEnd(b *testing.B) {
+	addr := startNode(b)
+	w, err := bench.LoadWorkload("../testdata/bench", "one_task")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var last *bench.Result
+	for b.Loop() {
+		res, err := bench.Run(b.Context(), bench.Config{
+			Addresses: []string{addr}, Workload: w, Duration: 3 * time.Second, Warmup: time.Second,
+			InFlight: 64, Workers: 2, MaxJobs: 64, PayloadBytes: 512,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Errors+res.Timeouts+res.Unfinished+res.WorkerErrors > 0 {
+			b.Fatalf("errors in the run: %+v", res)
+		}
+		last = res
+	}
+	b.ReportMetric(last.CompletedPerSec, "instances/s")
+	b.ReportMetric(last.Latency.P50, "p50-ms")
+	b.ReportMetric(last.Latency.P99, "p99-ms")
+}

@@ -206,7 +206,7 @@ func printResult(w io.Writer, r *bench.Result, asJSON bool) error {
 	if s := r.Server; s.Source != "" {
 		fmt.Fprintf(w, "  server (%s)  cpu %.1f s (%.2f cores)  rss idle %.0f MB, peak %.0f MB\n", s.Source, s.CPUSeconds, s.CPUCores, mb(s.IdleRSS), mb(s.PeakRSS))
 	}
-	_, err := fmt.Fprintf(w, "  machine    %d CPUs, load average %.2f\n", r.CPUs, r.LoadAverage)
+	_, err := fmt.Fprintf(w, "  machine    %d CPUs, load average %.2f; bench itself used %.1f s of CPU\n", r.CPUs, r.LoadAverage, r.ClientCPUSeconds)
 	return err
 }
 
