@@ -76,25 +76,36 @@ func (s *Server) feed(c echo.Context, param string, watch func(*readmodel.Model,
 				}
 				return nil
 			}
-			data, err := json.Marshal(ch.Item)
-			if err != nil {
+			if err := writeEvent(buf, ch); err != nil {
 				return fmt.Errorf("feed %s %d: %w", param, key, err)
 			}
-			fmt.Fprintf(buf, "event: %s\ndata: %s\n\n", ch.Kind, data)
 			// Send what is queued together, then flush once.
 			for more := len(sub.C); more > 0; more-- {
 				ch, ok := <-sub.C
 				if !ok {
 					break
 				}
-				if data, err = json.Marshal(ch.Item); err != nil {
+				if err := writeEvent(buf, ch); err != nil {
 					return fmt.Errorf("feed %s %d: %w", param, key, err)
 				}
-				fmt.Fprintf(buf, "event: %s\ndata: %s\n\n", ch.Kind, data)
 			}
 		}
 		if buf.Flush() != nil || rc.Flush() != nil {
 			return nil
 		}
 	}
+}
+
+// writeEvent writes one change as a server-sent event; the data is one
+// line of JSON (encoding/json never writes a raw newline), HTML characters
+// unescaped as in every answer of the gateway.
+func writeEvent(w *bufio.Writer, ch readmodel.Change) error {
+	fmt.Fprintf(w, "event: %s\ndata: ", ch.Kind)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ch.Item); err != nil { // ends with a newline
+		return err
+	}
+	_, err := w.WriteString("\n")
+	return err
 }
