@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"strconv"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -33,5 +35,12 @@ func (n *Node) registry() *prometheus.Registry {
 			return 0
 		}),
 	)
+	for id := range n.parts {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "shoal", Subsystem: "exporter", Name: "lag_records",
+			Help:        "Records of the partition's log not yet exported (-1: no exporter).",
+			ConstLabels: prometheus.Labels{"partition": strconv.Itoa(int(id))},
+		}, func() float64 { return n.exporterLag(id) }))
+	}
 	return reg
 }

@@ -60,6 +60,9 @@ type Config struct {
 	ExportedPosition func(partitionID int32) (pos int64, ok bool)
 	// RecordRetention is how many records are kept below that [100000].
 	RecordRetention int64
+	// ExporterLagWarning: above this many unexported records of a
+	// partition, the node logs a warning every 10 s [1000000].
+	ExporterLagWarning int64
 
 	Logger *slog.Logger // [discard]
 	// NewEngine builds a partition's engine [engine.New].
@@ -78,6 +81,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.RecordRetention <= 0 {
 		c.RecordRetention = defaultRecordRetention
+	}
+	if c.ExporterLagWarning <= 0 {
+		c.ExporterLagWarning = defaultExporterLagWarning
 	}
 	if c.InternalBind == "" {
 		c.InternalBind = "127.0.0.1:26502"

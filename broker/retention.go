@@ -5,6 +5,25 @@ import "time"
 // trimInterval is how often the record logs are trimmed.
 const trimInterval = 10 * time.Second
 
+// defaultExporterLagWarning is the exporter lag, in records, above which the
+// node warns at every trim round.
+const defaultExporterLagWarning = 1_000_000
+
+// exporterLag is the number of records of partition id not yet exported,
+// or -1 when unknown (the exporter_lag_records metric).
+func (n *Node) exporterLag(id int32) float64 {
+	p, f := n.parts[id], n.exported.Load()
+	if p == nil || f == nil {
+		return -1
+	}
+	exported, ok := (*f)(id)
+	_, last, nonEmpty, err := p.Records().Bounds()
+	if !ok || err != nil || !nonEmpty {
+		return -1
+	}
+	return float64(max(last-exported, 0))
+}
+
 // defaultRecordRetention is how many records are kept below the lowest
 // exported position (or the log's end, without exporters), for debugging.
 const defaultRecordRetention = 100_000
@@ -56,6 +75,10 @@ func (n *Node) trimPartition(id int32, log recordTrimmer) error {
 	exported, ok := (*f)(id)
 	if !ok {
 		return nil // no exporter runs this partition yet: keep everything
+	}
+	if lag := last - exported; lag > n.cfg.ExporterLagWarning {
+		n.logger.Warn("exporter falls behind; the record log grows until it catches up",
+			"partition", id, "lagRecords", lag, "position", last, "exportedPosition", exported)
 	}
 	upTo := min(last+1, exported+1) - n.cfg.RecordRetention
 	if upTo <= first {

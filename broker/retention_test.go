@@ -30,7 +30,7 @@ func TestRecordLogIsTrimmedBelowExportedMinusRetention(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n := &Node{cfg: Config{RecordRetention: 100}}
+			n := &Node{cfg: Config{RecordRetention: 100, ExporterLagWarning: 200}, logger: testLogger()}
 			if tt.exported != nil {
 				n.SetExportedPosition(tt.exported)
 			}
@@ -42,5 +42,19 @@ func TestRecordLogIsTrimmedBelowExportedMinusRetention(t *testing.T) {
 				t.Fatalf("trimmed below %d, want %d", log.trimmedTo, tt.want)
 			}
 		})
+	}
+}
+
+func TestExporterLagIsReportedOnceAnExporterIsKnown(t *testing.T) {
+	n := startNode(t, fastConfig(t.TempDir()))
+	waitReady(t, n)
+	if lag := n.exporterLag(1); lag != -1 {
+		t.Fatalf("lag without an exporter = %v, want -1", lag)
+	}
+	deploy(t, n, 1)
+	_, last, _, _ := n.Partition(1).Records().Bounds()
+	n.SetExportedPosition(func(int32) (int64, bool) { return 1, true })
+	if lag := n.exporterLag(1); lag != float64(last-1) {
+		t.Fatalf("lag = %v, want %d", lag, last-1)
 	}
 }
