@@ -1,6 +1,7 @@
 // Draw a process from the palette, set the job type in the properties panel,
 // deploy it, start an instance from the dialog, let `shoal worker` do the job
-// and check through the API that the instance completed.
+// and check through the API that the instance completed; then open the
+// deployed version again, change it and deploy version 2.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -187,10 +188,39 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   assert.equal(await exited, 0, workerOut);
   assert.match(workerOut, /worker stopped.*handled=1/, workerOut);
 
-  // the instance is done: the engine no longer knows it as running
+  // the instance is done: the read model says COMPLETED, and the engine no
+  // longer has it to cancel
+  const instance = await eventually(async () => {
+    const r = await api('GET', `/v2/process-instances/${instanceKey}`);
+    return r.status === 200 && r.body.state === 'COMPLETED' && r.body;
+  }, { what: `instance ${instanceKey} to be COMPLETED in the read model` });
+  assert.equal(instance.processDefinitionKey, definitionKey);
   const cancel = await api('POST', `/v2/process-instances/${instanceKey}/cancellation`);
   assert.equal(cancel.status, 404, JSON.stringify(cancel.body));
   assert.match(cancel.body.detail, /no such process was found/);
+
+  // open the deployed version again, change it, deploy version 2
+  await page.click('[data-action="new"]');
+  await page.click('[data-action="open-deployed"]');
+  const entry = page.locator(`dialog.open-deployed[open] .deployed-process[data-process-id="${processId}"]`);
+  await entry.waitFor();
+  assert.match(await entry.locator('.deployed-resource').textContent(), /charge-order\.bpmn/);
+  await screenshot(page, '06-open-deployed');
+  await entry.locator('.deployed-version[data-version="1"]').click();
+  await page.waitForFunction(() => window.shoal.app.lastImport && window.shoal.app.lastImport.name === 'charge-order.bpmn');
+  assert.equal(await page.evaluate((id) => {
+    const bo = window.shoal.modeler.get('elementRegistry').get(id).businessObject;
+    return bo.extensionElements.values.find(v => v.$type === 'zeebe:TaskDefinition').type;
+  }, task), jobType);
+  await select(page, task);
+  await page.click('[data-group-id="group-general"] .bio-properties-panel-group-header');
+  await page.locator('#bio-properties-panel-name').fill('Charge credit card');
+  await eventually(() => page.evaluate((id) => window.shoal.modeler.get('elementRegistry').get(id).businessObject.name, task)
+    .then(name => name === 'Charge credit card'), { what: 'the new name in the model' });
+  await page.keyboard.press('Control+Enter'); // deploy, from the panel's field
+  await eventually(async () => (await page.locator('.toast-success .process-version').textContent().catch(() => '')) === '2',
+    { what: 'version 2 to be deployed' });
+  assert.equal(await page.locator('.toast-success .process-id').textContent(), processId);
 
   assert.deepEqual(m.errors, [], 'no errors in the browser console');
   });

@@ -34,6 +34,7 @@ export default class App {
     const actions = {
       'new': 'shoal.new',
       'open': 'shoal.open',
+      'open-deployed': 'shoal.openDeployed',
       'save': 'shoal.save',
       'undo': 'undo',
       'redo': 'redo',

@@ -22,6 +22,7 @@ import FileActionsModule from '../features/file-actions';
 import ProblemMarkersModule from '../features/problem-markers';
 import DeployActionModule from '../features/deploy-action';
 import StartInstanceModule from '../features/start-instance';
+import OpenDeployedModule from '../features/open-deployed';
 import AppShortcutsModule from '../features/app-shortcuts';
 
 export default function ShoalModeler(options = {}) {
@@ -64,6 +65,7 @@ const shoalModules = [
   ProblemMarkersModule,
   DeployActionModule,
   StartInstanceModule,
+  OpenDeployedModule,
   AppShortcutsModule
 ];
 

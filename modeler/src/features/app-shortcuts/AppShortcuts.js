@@ -6,14 +6,15 @@ import { domify } from 'min-dom';
 const SHORTCUTS = [
   { keys: 'Ctrl+S', label: 'Save (download) the diagram', action: 'shoal.save', whileTyping: true, test: e => mod(e) && !e.shiftKey && key(e, 's') },
   { keys: 'Ctrl+O', label: 'Open a .bpmn file', action: 'shoal.open', whileTyping: true, test: e => mod(e) && !e.shiftKey && key(e, 'o') },
+  { keys: 'Ctrl+Shift+O', label: 'Open a deployed process', action: 'shoal.openDeployed', whileTyping: true, test: e => mod(e) && e.shiftKey && key(e, 'o') },
   { keys: 'Alt+N', label: 'New diagram', action: 'shoal.new', test: e => e.altKey && !mod(e) && key(e, 'n') },
   { keys: 'Ctrl+Enter', label: 'Deploy', action: 'shoal.deploy', whileTyping: true, test: e => mod(e) && !e.shiftKey && e.key === 'Enter' },
   { keys: 'Ctrl+Shift+Enter', label: 'Start an instance', action: 'shoal.startInstance', whileTyping: true, test: e => mod(e) && e.shiftKey && e.key === 'Enter' },
   { keys: 'Ctrl+Z', label: 'Undo', action: 'undo', test: e => mod(e) && !e.shiftKey && key(e, 'z'), outsideCanvas: true },
   { keys: 'Ctrl+Y, Ctrl+Shift+Z', label: 'Redo', action: 'redo', test: e => mod(e) && (key(e, 'y') || (e.shiftKey && key(e, 'z'))), outsideCanvas: true },
   { keys: 'Ctrl+Shift+F', label: 'Zoom to fit', action: 'shoal.zoomFit', test: e => mod(e) && e.shiftKey && key(e, 'f') },
-  { keys: 'M', label: 'Show or hide the minimap', action: 'shoal.toggleMinimap', test: e => !mod(e) && !e.altKey && key(e, 'm'), outsideCanvas: true },
-  { keys: '?', label: 'This list', action: 'shoal.shortcuts', test: e => e.key === '?' && !mod(e), outsideCanvas: true }
+  { keys: 'M', label: 'Show or hide the minimap', action: 'shoal.toggleMinimap', test: e => !mod(e) && !e.altKey && key(e, 'm') },
+  { keys: '?', label: 'This list', action: 'shoal.shortcuts', test: e => e.key === '?' && !mod(e) }
 ];
 
 // diagram-js's own, listed in the help (they need the canvas focused).
@@ -43,15 +44,16 @@ export default function AppShortcuts(eventBus, editorActions, canvas, injector) 
     'shoal.shortcuts': () => this.showHelp()
   });
 
+  // capture: the properties panel's fields stop some keys from bubbling
   this._onKeydown = (event) => this._handle(event);
-  document.addEventListener('keydown', this._onKeydown);
+  document.addEventListener('keydown', this._onKeydown, true);
 
   this._dialog = buildHelp();
   document.body.appendChild(this._dialog);
   this._dialog.querySelector('.dialog-close').addEventListener('click', () => this._dialog.close());
 
   eventBus.on('diagram.destroy', () => {
-    document.removeEventListener('keydown', this._onKeydown);
+    document.removeEventListener('keydown', this._onKeydown, true);
     this._dialog.remove();
   });
 }
@@ -65,7 +67,7 @@ AppShortcuts.prototype.showHelp = function() {
 };
 
 AppShortcuts.prototype._handle = function(event) {
-  if (event.defaultPrevented || anyDialogOpen()) {
+  if (anyDialogOpen()) {
     return;
   }
   const typing = isTyping(event.target);

@@ -110,14 +110,14 @@ FileActions.prototype.restoreOrNew = async function() {
 };
 
 FileActions.prototype.newDiagram = async function(options = {}) {
-  if (!options.force && !this._confirmDiscard()) {
+  if (!options.force && !this.confirmDiscard()) {
     return false;
   }
   return this.importXML(newDiagramXML(), 'diagram.bpmn', { quiet: true, keepViewport: true });
 };
 
 FileActions.prototype.openFilePicker = function() {
-  if (!this._confirmDiscard()) {
+  if (!this.confirmDiscard()) {
     return;
   }
   this._input.click();
@@ -251,13 +251,18 @@ FileActions.prototype._bindDrop = function() {
     depth = 0;
     zone.hidden = true;
     const file = event.dataTransfer.files[0];
-    if (file && this._confirmDiscard()) {
+    if (file && this.confirmDiscard()) {
       this.openFile(file);
     }
   });
 };
 
-FileActions.prototype._confirmDiscard = function() {
+/**
+ * Asks before throwing away unsaved changes.
+ *
+ * @return {boolean} whether to go on
+ */
+FileActions.prototype.confirmDiscard = function() {
   return !this._dirty || window.confirm(`Discard the unsaved changes to ${this._name}?`);
 };
 

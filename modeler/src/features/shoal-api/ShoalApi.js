@@ -48,13 +48,44 @@ ShoalApi.prototype.createInstance = function(request) {
 };
 
 /**
+ * Every deployed process definition, all versions: POST
+ * /v2/process-definitions/search, page by page.
+ *
+ * @return {Promise<Object[]>} Camunda's ProcessDefinitionResult items
+ */
+ShoalApi.prototype.processDefinitions = async function() {
+  const items = [];
+  const limit = 1000;
+  for (let from = 0; ; from += limit) {
+    const r = await this._request('POST', '/v2/process-definitions/search', {
+      sort: [ { field: 'processDefinitionId' }, { field: 'version', order: 'DESC' } ],
+      page: { from, limit }
+    });
+    items.push(...(r.items || []));
+    if (!r.items || r.items.length < limit || items.length >= (r.page && r.page.totalItems || 0)) {
+      return items;
+    }
+  }
+};
+
+/**
+ * The BPMN XML of a deployed process definition:
+ * GET /v2/process-definitions/{key}/xml.
+ *
+ * @return {Promise<string>}
+ */
+ShoalApi.prototype.processDefinitionXML = function(key) {
+  return this._request('GET', `/v2/process-definitions/${encodeURIComponent(key)}/xml`, undefined, { text: true });
+};
+
+/**
  * The cluster's topology: GET /v2/topology.
  */
 ShoalApi.prototype.topology = function() {
   return this._request('GET', '/v2/topology');
 };
 
-ShoalApi.prototype._request = async function(method, path, body) {
+ShoalApi.prototype._request = async function(method, path, body, options = {}) {
   const init = { method, headers: { accept: 'application/json, application/problem+json' } };
   if (body instanceof FormData) {
     init.body = body;
@@ -71,6 +102,9 @@ ShoalApi.prototype._request = async function(method, path, body) {
   }
 
   const text = await response.text();
+  if (options.text && response.ok) {
+    return text;
+  }
   let json = null;
   if (text) {
     try {

@@ -1,0 +1,6 @@
+import OpenDeployed from './OpenDeployed';
+
+export default {
+  __init__: [ 'openDeployed' ],
+  openDeployed: [ 'type', OpenDeployed ]
+};
