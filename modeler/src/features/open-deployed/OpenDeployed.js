@@ -86,7 +86,11 @@ OpenDeployed.prototype._render = function() {
       </li>`);
     item.dataset.processId = id;
     item.querySelector('.deployed-name').textContent = latest.name || id;
-    item.querySelector('.deployed-id').textContent = id;
+    if (latest.name && latest.name !== id) {
+      item.querySelector('.deployed-id').textContent = id;
+    } else {
+      item.querySelector('.deployed-id').remove();
+    }
     item.querySelector('.deployed-resource').textContent = latest.resourceName;
     const buttons = item.querySelector('.deployed-versions');
     for (const v of versions) {
