@@ -47,7 +47,11 @@ type Config struct {
 	// VariablePreview is the size in bytes at which a variable's value is
 	// cut in search results (isTruncated) [8191, Camunda's default].
 	VariablePreview int
-	Logger          *slog.Logger     // [discard]
+	// Partitions lists the partitions whose records this model receives
+	// (the node's replicas); a search for others must ask other nodes.
+	// Nil: every partition.
+	Partitions []int32
+	Logger     *slog.Logger // [discard]
 	Now             func() time.Time // clock for retention [time.Now]
 }
 
@@ -112,6 +116,10 @@ func (m *Model) Close() error {
 	})
 	return err
 }
+
+// Partitions returns the partitions the model holds (Config.Partitions;
+// nil: every partition).
+func (m *Model) Partitions() []int32 { return m.cfg.Partitions }
 
 // Position returns the last exported position of partition, -1 if none.
 func (m *Model) Position(partitionID int32) (int64, error) {

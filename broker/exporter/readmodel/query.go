@@ -10,6 +10,8 @@ import (
 	"sort"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/shoalbpm/shoal/engine/record"
 )
 
 // Query is a Camunda search request: filter, sort and page, with the
@@ -18,6 +20,10 @@ type Query struct {
 	Filter []Condition
 	Sort   []Sort
 	Page   Page
+	// Partitions restricts the search to entities of these partitions (nil:
+	// every partition the model holds), for a node answering part of a
+	// search that another node fans out (see Merge).
+	Partitions []int32
 }
 
 // Condition is one filter operator on one field: Op is Camunda's advanced
@@ -191,6 +197,9 @@ func search[T, O any](m *Model, k *kind[T], q Query, out func(*T) O) (Result[O],
 	}
 	var rows []row
 	keep := func(item T) {
+		if q.Partitions != nil && !slices.Contains(q.Partitions, record.PartitionOf(k.key(&item))) {
+			return
+		}
 		rv := reflect.ValueOf(&item).Elem()
 		for _, p := range preds {
 			if !p(rv) {
@@ -207,48 +216,15 @@ func search[T, O any](m *Model, k *kind[T], q Query, out func(*T) O) (Result[O],
 		return Result[O]{}, err
 	}
 	compare := func(asort []value, akey int64, bsort []value, bkey int64) int {
-		for i := range asort {
-			c := compareValues(asort[i], bsort[i])
-			if q.Sort[i].Desc {
-				c = -c
-			}
-			if c != 0 {
-				return c
-			}
-		}
-		switch {
-		case akey < bkey:
-			return -1
-		case akey > bkey:
-			return 1
-		}
-		return 0
+		return compareRows(q.Sort, asort, akey, bsort, bkey)
 	}
 	slices.SortFunc(rows, func(a, b row) int { return compare(a.sort, a.key, b.sort, b.key) })
 
-	limit := q.Page.Limit
-	if limit <= 0 {
-		limit = defaultLimit
-	}
-	var lo, hi int
-	switch {
-	case q.Page.After != "":
-		c, err := decodeCursor(q.Page.After, len(sorts))
-		if err != nil {
-			return Result[O]{}, err
-		}
-		lo = sort.Search(len(rows), func(i int) bool { return compare(rows[i].sort, rows[i].key, c.Sort, c.Key) > 0 })
-		hi = min(lo+limit, len(rows))
-	case q.Page.Before != "":
-		c, err := decodeCursor(q.Page.Before, len(sorts))
-		if err != nil {
-			return Result[O]{}, err
-		}
-		hi = sort.Search(len(rows), func(i int) bool { return compare(rows[i].sort, rows[i].key, c.Sort, c.Key) >= 0 })
-		lo = max(hi-limit, 0)
-	default:
-		lo = min(max(q.Page.From, 0), len(rows))
-		hi = min(lo+limit, len(rows))
+	lo, hi, err := pageBounds(len(rows), q.Page, len(sorts), func(i int, c cursor) int {
+		return compare(rows[i].sort, rows[i].key, c.Sort, c.Key)
+	})
+	if err != nil {
+		return Result[O]{}, err
 	}
 	res := Result[O]{TotalItems: int64(len(rows)), Items: make([]O, 0, hi-lo)}
 	for i := lo; i < hi; i++ {
@@ -259,6 +235,53 @@ func search[T, O any](m *Model, k *kind[T], q Query, out func(*T) O) (Result[O],
 		res.EndCursor = encodeCursor(rows[hi-1].sort, rows[hi-1].key)
 	}
 	return res, nil
+}
+
+// compareRows orders two rows by their sort values, then by key.
+func compareRows(sorts []Sort, asort []value, akey int64, bsort []value, bkey int64) int {
+	for i := range asort {
+		c := compareValues(asort[i], bsort[i])
+		if sorts[i].Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	switch {
+	case akey < bkey:
+		return -1
+	case akey > bkey:
+		return 1
+	}
+	return 0
+}
+
+// pageBounds returns the rows [lo, hi) of a sorted result of n rows that
+// page p asks for; cmpTo compares row i with a cursor.
+func pageBounds(n int, p Page, sorts int, cmpTo func(i int, c cursor) int) (lo, hi int, err error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	switch {
+	case p.After != "":
+		c, err := decodeCursor(p.After, sorts)
+		if err != nil {
+			return 0, 0, err
+		}
+		lo = sort.Search(n, func(i int) bool { return cmpTo(i, c) > 0 })
+		return lo, min(lo+limit, n), nil
+	case p.Before != "":
+		c, err := decodeCursor(p.Before, sorts)
+		if err != nil {
+			return 0, 0, err
+		}
+		hi = sort.Search(n, func(i int) bool { return cmpTo(i, c) >= 0 })
+		return max(hi-limit, 0), hi, nil
+	}
+	lo = min(max(p.From, 0), n)
+	return lo, min(lo+limit, n), nil
 }
 
 // scan calls fn with every stored entity that may match filter.
