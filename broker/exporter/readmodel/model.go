@@ -51,8 +51,8 @@ type Config struct {
 	// (the node's replicas); a search for others must ask other nodes.
 	// Nil: every partition.
 	Partitions []int32
-	Logger     *slog.Logger // [discard]
-	Now             func() time.Time // clock for retention [time.Now]
+	Logger     *slog.Logger     // [discard]
+	Now        func() time.Time // clock for retention [time.Now]
 }
 
 func (c *Config) setDefaults() {
