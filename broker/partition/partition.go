@@ -50,6 +50,7 @@ type Partition struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	raftDown  chan struct{} // closed once raft has shut down
 	done      sync.WaitGroup
 }
 
@@ -73,6 +74,7 @@ func Open(cfg Config) (*Partition, error) {
 		watchers: newWatchers(),
 		metrics:  newMetrics(cfg.NodeID, cfg.ID),
 		closed:   make(chan struct{}),
+		raftDown: make(chan struct{}),
 	}
 	// Request ids start at a random point so that ids of this process never
 	// meet ids of an earlier run or another node in a pending table.
@@ -117,19 +119,31 @@ func (p *Partition) openRaft() error {
 		return err
 	}
 	go func() { // forward leadership changes; raft blocks on NotifyCh
-		for isLeader := range notify {
-			p.setLeader(isLeader)
+		for {
+			select {
+			case isLeader := <-notify:
+				p.setLeader(isLeader)
+			case <-p.raftDown: // raft sends no more; until then, drain
+				return
+			}
 		}
 	}()
 	if !p.cfg.Bootstrap {
 		return nil
 	}
 	has, err := raft.HasExistingState(logs, p.store, p.snaps)
-	if err != nil || has {
+	if err != nil {
+		_ = p.raft.Shutdown().Error()
+		close(p.raftDown)
 		return err
+	}
+	if has {
+		return nil
 	}
 	p.cfg.Logger.Info("bootstrapping partition", "voters", len(p.cfg.Peers))
 	if err := p.raft.BootstrapCluster(raft.Configuration{Servers: p.cfg.Peers}).Error(); err != nil && !errors.Is(err, raft.ErrCantBootstrap) {
+		_ = p.raft.Shutdown().Error()
+		close(p.raftDown)
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	return nil
@@ -391,6 +405,7 @@ func (p *Partition) Close() error {
 	p.closeOnce.Do(func() {
 		close(p.closed)
 		err = p.raft.Shutdown().Error()
+		close(p.raftDown)
 		p.done.Wait()
 		p.wait.failAll(ErrClosed)
 	})
