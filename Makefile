@@ -3,7 +3,6 @@ GO        ?= go
 BIN       ?= bin/shoal
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
-# Packages whose tests run with the race detector (concurrent code).
 FUZZTIME  ?= 10s
 
 .PHONY: all build run test unit fuzz-short lint fmt vet staticcheck bench clean modeler modeler-test
