@@ -44,6 +44,9 @@ func (s *Server) feed(c echo.Context, param string, watch func(*readmodel.Model,
 	if err != nil {
 		return err
 	}
+	if done, err := s.forwardKey(c, m, key); done || err != nil {
+		return err
+	}
 	sub := watch(m, key)
 	defer sub.Close()
 	w := c.Response()

@@ -32,8 +32,10 @@ var searchRoutes = []route{
 	{http.MethodPost, "/v2/jobs/search", (*Server).searchJobs},
 }
 
-// searchWith parses the request and runs one of the model's searches.
-func searchWith[T any](s *Server, c echo.Context, run func(*readmodel.Model, readmodel.Query) (readmodel.Result[T], error)) error {
+// searchWith parses the request and runs one of the model's searches, over
+// the partitions of the request's partitionsHeader, or over every
+// partition (search_cluster.go).
+func searchWith[T any](s *Server, c echo.Context, run func(*readmodel.Model, readmodel.Query) (readmodel.Result[T], error), key func(*T) int64) error {
 	m, err := s.readModel()
 	if err != nil {
 		return err
@@ -42,7 +44,14 @@ func searchWith[T any](s *Server, c echo.Context, run func(*readmodel.Model, rea
 	if err != nil {
 		return err
 	}
-	r, err := run(m, q)
+	if q.Partitions, err = headerPartitions(c); err != nil {
+		return err
+	}
+	if q.Partitions != nil {
+		r, err := run(m, q)
+		return writeSearch(c, r, err)
+	}
+	r, err := searchCluster(s, c, m, q, run, key)
 	return writeSearch(c, r, err)
 }
 
@@ -56,34 +65,37 @@ func getWith[T any](s *Server, c echo.Context, param string, get func(*readmodel
 	if err != nil {
 		return err
 	}
+	if done, err := s.forwardKey(c, m, key); done || err != nil {
+		return err
+	}
 	v, err := get(m, key)
 	return writeItem(c, v, err)
 }
 
 func (s *Server) searchProcessDefinitions(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchProcessDefinitions)
+	return searchWith(s, c, (*readmodel.Model).SearchProcessDefinitions, readmodel.DefinitionKey)
 }
 
 func (s *Server) searchProcessInstances(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchProcessInstances)
+	return searchWith(s, c, (*readmodel.Model).SearchProcessInstances, readmodel.InstanceKey)
 }
 
 func (s *Server) searchElementInstances(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchElementInstances)
+	return searchWith(s, c, (*readmodel.Model).SearchElementInstances, readmodel.ElementInstanceKey)
 }
 
 // searchVariables answers POST /v2/variables/search; values over the
 // preview size are cut (isTruncated); GET /v2/variables/{key} has the whole.
 func (s *Server) searchVariables(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchVariables)
+	return searchWith(s, c, (*readmodel.Model).SearchVariables, readmodel.VariableKey)
 }
 
 func (s *Server) searchIncidents(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchIncidents)
+	return searchWith(s, c, (*readmodel.Model).SearchIncidents, readmodel.IncidentKey)
 }
 
 func (s *Server) searchJobs(c echo.Context) error {
-	return searchWith(s, c, (*readmodel.Model).SearchJobs)
+	return searchWith(s, c, (*readmodel.Model).SearchJobs, readmodel.JobKey)
 }
 
 func (s *Server) getProcessDefinition(c echo.Context) error {
@@ -115,6 +127,9 @@ func (s *Server) getProcessDefinitionXML(c echo.Context) error {
 	}
 	key, err := pathKey(c, "processDefinitionKey")
 	if err != nil {
+		return err
+	}
+	if done, err := s.forwardKey(c, m, key); done || err != nil {
 		return err
 	}
 	xml, err := m.ProcessDefinitionXML(key)

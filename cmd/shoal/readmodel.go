@@ -21,15 +21,19 @@ type readModel struct {
 // startReadModel opens the read model in dataDir/readmodel and starts
 // exporting the node's local partitions to it.
 func startReadModel(node *broker.Node, dataDir string, partitions int32, retention time.Duration, logger *slog.Logger) (*readModel, error) {
-	m, err := readmodel.Open(filepath.Join(dataDir, "readmodel"), readmodel.Config{Retention: retention, Logger: logger})
-	if err != nil {
-		return nil, err
-	}
 	var sources []exporter.Source
+	local := []int32{}
 	for id := int32(1); id <= partitions; id++ {
 		if p := node.Partition(id); p != nil {
 			sources = append(sources, exporter.Source{PartitionID: id, Log: p.Records()})
+			local = append(local, id)
 		}
+	}
+	// The gateway asks other nodes for the partitions not in local.
+	m, err := readmodel.Open(filepath.Join(dataDir, "readmodel"), readmodel.Config{
+		Retention: retention, Partitions: local, Logger: logger})
+	if err != nil {
+		return nil, err
 	}
 	r, err := exporter.Start(m, sources, exporter.Config{Logger: logger.With("exporter", "readmodel")})
 	if err != nil {

@@ -44,8 +44,9 @@
 //
 // Cluster: each node's read model holds the partitions the node
 // replicates (leader or follower: every replica has the record log). With
-// a replication factor equal to the cluster size, as in the default
-// three-node setup, that is every partition. A node that hosts only some
-// partitions answers from those only; forwarding a query to a node that
-// hosts the others is not done yet.
+// a replication factor equal to the cluster size, that is every partition.
+// Config.Partitions names them; the gateway asks other nodes for the rest
+// (Query.Partitions restricts a search to the partitions a node answers
+// for; PartQuery and Merge combine the parts with exact offset and cursor
+// pages). Definition statistics are counted per node and not merged yet.
 package readmodel
