@@ -33,10 +33,11 @@ type Config struct {
 	PayloadBytes int
 	// Drain bounds the wait for the instances in flight after the window.
 	Drain time.Duration
-	// ServerPID, if > 0, is read from /proc; otherwise MetricsURL (if set)
-	// is read. Neither: no server figures.
-	ServerPID  int
-	MetricsURL string
+	// ServerPID, if > 0, is read from /proc; otherwise MetricsURLs (if
+	// any) are read, and their figures added up (the nodes of a cluster).
+	// Neither: no server figures.
+	ServerPID   int
+	MetricsURLs []string
 	// Logger receives progress and the workers' logs; default slog.Default().
 	Logger *slog.Logger
 }

@@ -28,9 +28,10 @@
 // worker logs them at warn level; a slog handler counts them).
 //
 // Server figures come from /proc/<pid> when the server's pid is known (an
-// embedded node, or --server-pid), otherwise from its /metrics
-// (process_cpu_seconds_total, process_resident_memory_bytes), sampled every
-// 250 ms for the peak.
+// embedded node, or --server-pid), otherwise from the /metrics of every
+// gateway used (process_cpu_seconds_total, process_resident_memory_bytes),
+// added up over the nodes of a cluster; memory is sampled every 250 ms for
+// the peak.
 //
 // Embedded (StartEmbedded) runs the real `shoal start` binary as a child
 // process on a temporary data directory and free ports, so that its CPU and

@@ -153,8 +153,12 @@ func (r *run) probe() serverProbe {
 	switch {
 	case r.cfg.ServerPID > 0:
 		return procProbe{pid: r.cfg.ServerPID}
-	case r.cfg.MetricsURL != "":
-		return metricsProbe{url: r.cfg.MetricsURL, http: newHTTPClient(&wireCounts{}, 2)}
+	case len(r.cfg.MetricsURLs) > 0:
+		var sum sumProbe
+		for _, u := range r.cfg.MetricsURLs {
+			sum = append(sum, metricsProbe{url: u, http: newHTTPClient(&wireCounts{}, 2)})
+		}
+		return sum
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func TestRunAgainstARealNode(t *testing.T) {
 	res, err := bench.Run(t.Context(), bench.Config{
 		Addresses: []string{addr}, Workload: w, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond,
 		InFlight: 4, Workers: 2, MaxJobs: 8, Poll: true, PayloadBytes: 512,
-		MetricsURL: addr + "/metrics", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		MetricsURLs: []string{addr + "/metrics"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

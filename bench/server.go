@@ -126,6 +126,25 @@ func parseProcessMetrics(r io.Reader) (float64, int64, error) {
 	return cpu, int64(rss), nil
 }
 
+// sumProbe adds up the figures of several servers (the nodes of a
+// cluster); it fails if any of them cannot be read.
+type sumProbe []serverProbe
+
+func (s sumProbe) source() string { return s[0].source() }
+
+func (s sumProbe) read(ctx context.Context) (float64, int64, error) {
+	var cpu float64
+	var rss int64
+	for _, p := range s {
+		c, r, err := p.read(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		cpu, rss = cpu+c, rss+r
+	}
+	return cpu, rss, nil
+}
+
 // rssSampler samples a probe's memory until stopped, keeping the peak.
 type rssSampler struct {
 	probe serverProbe

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -88,5 +90,28 @@ func TestProcProbeReadsThisProcess(t *testing.T) {
 	}
 	if cpu < 0 || rss < 1<<20 {
 		t.Errorf("cpu %v s, rss %d bytes: want a live process's figures", cpu, rss)
+	}
+}
+
+type fixedProbe struct {
+	cpu float64
+	rss int64
+	err error
+}
+
+func (f fixedProbe) source() string { return "metrics" }
+func (f fixedProbe) read(context.Context) (float64, int64, error) {
+	return f.cpu, f.rss, f.err
+}
+
+func TestSumProbeAddsUpNodes(t *testing.T) {
+	s := sumProbe{fixedProbe{cpu: 1.5, rss: 10}, fixedProbe{cpu: 2, rss: 32}}
+	cpu, rss, err := s.read(t.Context())
+	if err != nil || cpu != 3.5 || rss != 42 {
+		t.Errorf("got %v %v %v, want 3.5 42", cpu, rss, err)
+	}
+	s = append(s, fixedProbe{err: errors.New("node down")})
+	if _, _, err := s.read(t.Context()); err == nil {
+		t.Error("a node that cannot be read was left out silently")
 	}
 }

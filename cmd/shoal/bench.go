@@ -59,7 +59,7 @@ types. Run it on a quiet machine: the load generator shares its cores.`,
 	fs.StringVar(&f.cluster, "cluster", "", "gateways of a cluster, ADDR,ADDR,...: load is spread over them (overrides --address)")
 	fs.BoolVar(&f.embedded, "embedded", false, "start a temporary single node and measure it")
 	fs.IntVar(&f.partitions, "partitions", 1, "partitions of the --embedded node")
-	fs.IntVar(&f.serverPID, "server-pid", 0, "pid of a local server to read CPU and memory from /proc (default: its /metrics)")
+	fs.IntVar(&f.serverPID, "server-pid", 0, "pid of a local server to read CPU and memory from /proc (default: every gateway's /metrics, added up)")
 	fs.StringVar(&f.workloads, "workload", "one_task", "workloads, comma-separated: one_task, ten_tasks, parallel, gateway, or .bpmn paths")
 	fs.StringVar(&f.dir, "workloads-dir", "testdata/bench", "where workloads given by name are")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long each measured window lasts")
@@ -122,7 +122,9 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 		cfg.Addresses, cfg.ServerPID = []string{node.Address}, node.PID
 	}
 	if cfg.ServerPID == 0 {
-		cfg.MetricsURL = strings.TrimRight(withScheme(cfg.Addresses[0]), "/") + "/metrics"
+		for _, a := range cfg.Addresses {
+			cfg.MetricsURLs = append(cfg.MetricsURLs, strings.TrimRight(withScheme(a), "/")+"/metrics")
+		}
 	}
 
 	failed := false
