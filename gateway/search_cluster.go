@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -28,8 +29,9 @@ import (
 // search is forwarded at most once. Gets and feeds of a key go to a node
 // replicating the key's partition.
 //
-// Not merged across nodes yet: definition statistics and the definition
-// feed count only the partitions of the node asked.
+// Definition statistics are summed over the nodes. Not merged across
+// nodes yet: the definition feed carries only the partitions of the node
+// asked.
 
 // partitionsHeader restricts a search to some partitions (comma separated).
 const partitionsHeader = "X-Shoal-Partitions"
@@ -118,35 +120,52 @@ func remoteSearch[T any](s *Server, c echo.Context, addr string, q readmodel.Que
 	if err != nil {
 		return readmodel.Result[T]{}, err
 	}
+	var a searchAnswer[T]
+	status, err := s.remoteCall(c, addr, q.Partitions, body, &a)
+	if err != nil {
+		return readmodel.Result[T]{}, err
+	}
+	if status != http.StatusOK {
+		return readmodel.Result[T]{}, fmt.Errorf("search on %s: status %d", addr, status)
+	}
+	return readmodel.Result[T]{Items: a.Items, TotalItems: a.Page.TotalItems}, nil
+}
+
+// remoteCall posts body to the same path on the gateway at addr, for the
+// given partitions, and decodes a 200 answer into out. A 404 is returned
+// as a status; other failures as errors.
+func (s *Server) remoteCall(c echo.Context, addr string, partitions []int32, body []byte, out any) (int, error) {
 	ctx, cancel := s.commandContext(c)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, addr+c.Request().URL.Path, bytes.NewReader(body))
 	if err != nil {
-		return readmodel.Result[T]{}, err
+		return 0, err
 	}
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	ids := make([]string, len(q.Partitions))
-	for i, p := range q.Partitions {
+	ids := make([]string, len(partitions))
+	for i, p := range partitions {
 		ids[i] = strconv.Itoa(int(p))
 	}
 	req.Header.Set(partitionsHeader, strings.Join(ids, ","))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return readmodel.Result[T]{}, fmt.Errorf("search on %s: %w", addr, err)
+		return 0, fmt.Errorf("%s on %s: %w", c.Request().URL.Path, addr, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 	if err != nil {
-		return readmodel.Result[T]{}, fmt.Errorf("search on %s: %w", addr, err)
+		return 0, fmt.Errorf("%s on %s: %w", c.Request().URL.Path, addr, err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return readmodel.Result[T]{}, fmt.Errorf("search on %s: status %d: %.300s", addr, resp.StatusCode, data)
+	switch resp.StatusCode {
+	case http.StatusOK:
+		if err := json.Unmarshal(data, out); err != nil {
+			return 0, fmt.Errorf("%s on %s: %w", c.Request().URL.Path, addr, err)
+		}
+		return resp.StatusCode, nil
+	case http.StatusNotFound:
+		return resp.StatusCode, nil
 	}
-	var a searchAnswer[T]
-	if err := json.Unmarshal(data, &a); err != nil {
-		return readmodel.Result[T]{}, fmt.Errorf("search on %s: %w", addr, err)
-	}
-	return readmodel.Result[T]{Items: a.Items, TotalItems: a.Page.TotalItems}, nil
+	return 0, fmt.Errorf("%s on %s: status %d: %.300s", c.Request().URL.Path, addr, resp.StatusCode, data)
 }
 
 // queryJSON writes a query back in Camunda's request shape.
@@ -209,4 +228,52 @@ func (s *Server) forwardKey(c echo.Context, m *readmodel.Model, key int64) (ok b
 		}
 	}
 	return true, fmt.Errorf("%w: partition %d", readmodel.ErrNotFound, pid)
+}
+
+// clusterStatistics adds the definition statistics of the nodes that
+// replicate the partitions the local read model lacks to the local ones
+// (local, localErr). The definition is unknown only if no node knows it.
+func (s *Server) clusterStatistics(c echo.Context, m *readmodel.Model, local []readmodel.ElementStatistics, localErr error) ([]readmodel.ElementStatistics, error) {
+	remote, err := s.remoteParts(m)
+	if err != nil {
+		return nil, err
+	}
+	if len(remote) == 0 || localErr != nil && !errors.Is(localErr, readmodel.ErrNotFound) {
+		return local, localErr
+	}
+	sum := map[string]readmodel.ElementStatistics{}
+	add := func(items []readmodel.ElementStatistics) {
+		for _, it := range items {
+			a := sum[it.ElementID]
+			a.ElementID = it.ElementID
+			a.Active += it.Active
+			a.Completed += it.Completed
+			a.Canceled += it.Canceled
+			a.Incidents += it.Incidents
+			sum[it.ElementID] = a
+		}
+	}
+	found := localErr == nil
+	add(local)
+	for addr, ids := range remote {
+		var part statisticsAnswer
+		status, err := s.remoteCall(c, addr, ids, []byte("{}"), &part)
+		if err != nil {
+			return nil, err
+		}
+		if status == http.StatusNotFound {
+			continue
+		}
+		found = true
+		add(part.Items)
+	}
+	if !found {
+		return nil, localErr
+	}
+	out := make([]readmodel.ElementStatistics, 0, len(sum))
+	for _, v := range sum {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b readmodel.ElementStatistics) int { return strings.Compare(a.ElementID, b.ElementID) })
+	return out, nil
 }

@@ -102,9 +102,10 @@ func TestSearchesFanOutOverACluster(t *testing.T) {
 		}
 		return r
 	}
-	var keys []string
+	var keys, defs []string
 	for pid := int32(1); pid <= 3; pid++ { // deployments are not distributed yet
-		submit(pid, record.Deployment, &record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "three-tasks.bpmn", Resource: []byte(threeTasks)}}})
+		d := submit(pid, record.Deployment, &record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "three-tasks.bpmn", Resource: []byte(threeTasks)}}})
+		defs = append(defs, strconv.FormatInt(d.Value.(*record.DeploymentRecord).ProcessesMetadata[0].ProcessDefinitionKey, 10))
 		for range 3 {
 			r := submit(pid, record.ProcessInstanceCreation, &record.ProcessInstanceCreationRecord{BpmnProcessID: "three-tasks", Version: -1})
 			keys = append(keys, strconv.FormatInt(r.Value.(*record.ProcessInstanceCreationRecord).ProcessInstanceKey, 10))
@@ -139,6 +140,19 @@ func TestSearchesFanOutOverACluster(t *testing.T) {
 		s.call(t, "POST", "/v2/process-instances/search", `{"sort":[{"field":"processInstanceKey"}],"page":{"from":4,"limit":3}}`, &off)
 		if !slices.Equal(off.keys("processInstanceKey"), keys[4:7]) {
 			t.Fatalf("node %d offset page %v, want %v", i, off.keys("processInstanceKey"), keys[4:7])
+		}
+		// Statistics of each partition's definition, through this node.
+		for _, d := range defs {
+			var st struct {
+				Items []readmodel.ElementStatistics `json:"items"`
+			}
+			if code := s.call(t, "POST", "/v2/process-definitions/"+d+"/statistics/element-instances", "", &st); code != 200 ||
+				fmt.Sprint(st.Items) != fmt.Sprint([]readmodel.ElementStatistics{{ElementID: "reserve", Active: 3}, {ElementID: "start", Completed: 3}}) {
+				t.Fatalf("node %d: statistics of %s: %d %v", i, d, code, st.Items)
+			}
+		}
+		if code := s.call(t, "POST", "/v2/process-definitions/123/statistics/element-instances", "", nil); code != 404 {
+			t.Fatalf("node %d: statistics of an unknown definition: %d", i, code)
 		}
 		// Every instance can be read through this node, wherever it lives.
 		for _, k := range keys {

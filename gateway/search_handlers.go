@@ -146,7 +146,9 @@ type statisticsAnswer struct {
 }
 
 // getDefinitionStatistics answers POST
-// /v2/process-definitions/{key}/statistics/element-instances. Camunda lets
+// /v2/process-definitions/{key}/statistics/element-instances, summed over
+// the nodes that replicate the partitions the local read model lacks.
+// Camunda lets
 // the body filter the instances counted; Shoal counts all of them (kept as
 // counters), so a non-empty filter is refused rather than ignored.
 func (s *Server) getDefinitionStatistics(c echo.Context) error {
@@ -168,6 +170,9 @@ func (s *Server) getDefinitionStatistics(c echo.Context) error {
 		return badField("filter", "expected no filter: Shoal counts every instance of the definition")
 	}
 	items, err := m.DefinitionStatistics(key)
+	if c.Request().Header.Get(partitionsHeader) == "" {
+		items, err = s.clusterStatistics(c, m, items, err)
+	}
 	return writeItem(c, statisticsAnswer{Items: nonNil(items)}, err)
 }
 

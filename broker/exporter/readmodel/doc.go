@@ -48,5 +48,5 @@
 // Config.Partitions names them; the gateway asks other nodes for the rest
 // (Query.Partitions restricts a search to the partitions a node answers
 // for; PartQuery and Merge combine the parts with exact offset and cursor
-// pages). Definition statistics are counted per node and not merged yet.
+// pages); the gateway sums definition statistics over the nodes.
 package readmodel
