@@ -54,10 +54,12 @@ func TestRunAgainstARealNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The node's gateway twice, as if it were two nodes of a cluster: load
+	// and workers are spread over two clients, figures added up.
 	res, err := bench.Run(t.Context(), bench.Config{
-		Addresses: []string{addr}, Workload: w, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond,
+		Addresses: []string{addr, addr}, Workload: w, Duration: 2 * time.Second, Warmup: 200 * time.Millisecond,
 		InFlight: 4, Workers: 2, MaxJobs: 8, Poll: true, PayloadBytes: 512,
-		MetricsURLs: []string{addr + "/metrics"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		MetricsURLs: []string{addr + "/metrics", addr + "/metrics"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -69,8 +71,8 @@ func TestRunAgainstARealNode(t *testing.T) {
 		t.Errorf("errors %d (%s), timeouts %d, unfinished %d, worker errors %d",
 			res.Errors, res.ErrorSample, res.Timeouts, res.Unfinished, res.WorkerErrors)
 	}
-	if res.Mode != "closed" || res.Acquisition != "poll" || res.Workload != "parallel" {
-		t.Errorf("mode %q, jobs %q, workload %q", res.Mode, res.Acquisition, res.Workload)
+	if res.Mode != "closed" || res.Acquisition != "poll" || res.Workload != "parallel" || res.Gateways != 2 {
+		t.Errorf("mode %q, jobs %q, workload %q, gateways %d", res.Mode, res.Acquisition, res.Workload, res.Gateways)
 	}
 	// The test process is the server here: its figures are read, whatever they are.
 	if res.Server.Source != "metrics" || res.Server.IdleRSS <= 0 || res.Server.PeakRSS <= 0 {
