@@ -71,17 +71,12 @@ func (t *txn) process(v *record.ProcessRecord) error {
 }
 
 func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord) error {
+	// Export applies each record once (positions), so a creation needs no
+	// read: only the later changes read what they change.
 	key := entityKey(kInstance, r.Key)
 	var pi storedInstance
-	found, err := getEntity(t.b, key, &pi)
-	if err != nil {
-		return err
-	}
 	switch r.Intent {
 	case record.ElementActivating:
-		if found {
-			return nil
-		}
 		pi = storedInstance{ProcessInstance: ProcessInstance{
 			ProcessInstanceKey: Key(r.Key), ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
 			ProcessDefinitionID: v.BpmnProcessID, ProcessDefinitionVersion: v.Version,
@@ -96,8 +91,8 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 			pi.ProcessDefinitionName = def.Name
 		}
 	case record.ElementCompleted, record.ElementTerminated:
-		if !found || pi.EndDate != 0 {
-			return nil
+		if found, err := getEntity(t.b, key, &pi); err != nil || !found || pi.EndDate != 0 {
+			return err
 		}
 		pi.State = StateCompleted
 		if r.Intent == record.ElementTerminated {
@@ -120,15 +115,8 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 	key := entityKey(kElement, r.Key)
 	var e ElementInstance
-	found, err := getEntity(t.b, key, &e)
-	if err != nil {
-		return err
-	}
 	switch r.Intent {
 	case record.ElementActivating:
-		if found {
-			return nil
-		}
 		e = ElementInstance{
 			ElementInstanceKey: Key(r.Key), ProcessInstanceKey: Key(v.ProcessInstanceKey),
 			ProcessDefinitionKey: Key(v.ProcessDefinitionKey), ProcessDefinitionID: v.BpmnProcessID,
@@ -142,8 +130,8 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 			return err
 		}
 	case record.ElementCompleted, record.ElementTerminated:
-		if !found || e.EndDate != 0 {
-			return nil
+		if found, err := getEntity(t.b, key, &e); err != nil || !found || e.EndDate != 0 {
+			return err
 		}
 		from, to, state := statActive, statCompleted, StateCompleted
 		if e.HasIncident {
@@ -190,16 +178,9 @@ func (t *txn) variable(r *record.Record, v *record.VariableRecord) error {
 func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 	key := entityKey(kIncident, r.Key)
 	var inc Incident
-	found, err := getEntity(t.b, key, &inc)
-	if err != nil {
-		return err
-	}
 	delta := 0
 	switch r.Intent {
 	case record.Created:
-		if found {
-			return nil
-		}
 		inc = Incident{
 			IncidentKey: Key(r.Key), ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
 			ProcessDefinitionID: v.BpmnProcessID, ProcessInstanceKey: Key(v.ProcessInstanceKey),
@@ -212,8 +193,8 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 			return err
 		}
 	case record.Resolved:
-		if !found || inc.State == IncidentResolved {
-			return nil
+		if found, err := getEntity(t.b, key, &inc); err != nil || !found || inc.State == IncidentResolved {
+			return err
 		}
 		inc.State = IncidentResolved
 		delta = -1
@@ -295,14 +276,7 @@ var jobStates = map[record.Intent]string{
 func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 	key := entityKey(kJob, jobKey)
 	var j Job
-	found, err := getEntity(t.b, key, &j)
-	if err != nil {
-		return err
-	}
-	if !found {
-		if r.Intent != record.Created {
-			return nil // created before retention removed it, or never seen
-		}
+	if r.Intent == record.Created {
 		j = Job{JobKey: Key(jobKey), Kind: "BPMN_ELEMENT", ListenerEventType: "UNSPECIFIED",
 			ProcessDefinitionID: v.BpmnProcessID, ProcessDefinitionKey: Key(v.ProcessDefinitionKey),
 			ProcessInstanceKey: Key(v.ProcessInstanceKey), ElementID: v.ElementID,
@@ -310,6 +284,8 @@ func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kJob, jobKey), nil, nil); err != nil {
 			return err
 		}
+	} else if found, err := getEntity(t.b, key, &j); err != nil || !found {
+		return err // not found: removed by retention, or exported before the model existed
 	}
 	j.Type, j.Retries, j.CustomHeaders = v.Type, v.Retries, v.CustomHeaders
 	switch r.Intent {

@@ -225,3 +225,31 @@ func BenchmarkLagUnderLoad(b *testing.B) {
 	b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "p99-lag-ms")
 	b.ReportMetric(float64(lags[len(lags)-1].Microseconds())/1000, "max-lag-ms")
 }
+
+// BenchmarkExport measures how fast the read model takes records: batches
+// of 1024 synthetic records (one-task instances), each batch one synced
+// pebble commit.
+func BenchmarkExport(b *testing.B) {
+	m, err := readmodel.Open(filepath.Join(b.TempDir(), "rm"), readmodel.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	defKey := record.NewKey(1, 1)
+	var pos int64
+	var batch []record.Record
+	records := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pik := record.NewKey(1, int64(10+i*8))
+		batch = append(batch, syntheticLife(&pos, pik, defKey, int64(i), i%3 != 0)...)
+		if len(batch) >= 1024 || i == b.N-1 {
+			if err := m.Export(1, batch); err != nil {
+				b.Fatal(err)
+			}
+			records += len(batch)
+			batch = batch[:0]
+		}
+	}
+	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 
 	"github.com/shoalbpm/shoal/broker/exporter"
 	"github.com/shoalbpm/shoal/engine/record"
@@ -92,7 +93,14 @@ var _ exporter.Exporter = (*Model)(nil)
 // loop.
 func Open(dir string, cfg Config) (*Model, error) {
 	cfg.setDefaults()
-	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{cfg.Logger}})
+	// Exporting reads an entity for almost every record (state changes,
+	// counters): a block cache and bloom filters keep those reads off the
+	// disk.
+	cache := pebble.NewCache(64 << 20)
+	defer cache.Unref()
+	opts := &pebble.Options{Logger: quietLogger{cfg.Logger}, Cache: cache}
+	opts.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
+	db, err := pebble.Open(dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("readmodel: open %s: %w", dir, err)
 	}
