@@ -24,7 +24,7 @@
 //     MaxBackoff) and logged; records are never skipped.
 //
 // The runner notices new records by polling the log every PollInterval
-// (10 ms by default: an iterator seek on an idle log costs microseconds)
+// (5 ms by default: an iterator seek on an idle log costs microseconds)
 // and at once when Notify is called; while a backlog remains it reads on
 // without waiting.
 package exporter

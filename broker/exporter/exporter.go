@@ -34,7 +34,7 @@ type Source struct {
 // Config tunes a Runner. Zero values take the defaults in brackets.
 type Config struct {
 	BatchSize    int           // records per Export call [1024]
-	PollInterval time.Duration // how often an idle log is checked [10ms]
+	PollInterval time.Duration // how often an idle log is checked [5ms]
 	MaxBackoff   time.Duration // longest wait between retries of a failed Export [5s]
 	Logger       *slog.Logger  // [discard]
 }
@@ -44,7 +44,7 @@ func (c *Config) setDefaults() {
 		c.BatchSize = 1024
 	}
 	if c.PollInterval <= 0 {
-		c.PollInterval = 10 * time.Millisecond
+		c.PollInterval = 5 * time.Millisecond
 	}
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = 5 * time.Second
