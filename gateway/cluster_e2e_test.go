@@ -49,7 +49,9 @@ func startCluster(t *testing.T) []*clusterNode {
 		n, err := broker.NewNode(broker.Config{
 			NodeID: int32(i), ClusterSize: 3, PartitionsCount: 1, ReplicationFactor: 3,
 			DataDir: filepath.Join(dir, "node"+strconv.Itoa(i)), InternalBind: ports[i], Peers: ports, Logger: quiet,
-			HeartbeatTimeout: 200 * time.Millisecond, ElectionTimeout: 200 * time.Millisecond, LeaderLeaseTimeout: 100 * time.Millisecond,
+			// 500/500/250 ms: short enough for a quick failover, long enough
+			// that a loaded machine running -race does not depose leaders.
+			HeartbeatTimeout: 500 * time.Millisecond, ElectionTimeout: 500 * time.Millisecond, LeaderLeaseTimeout: 250 * time.Millisecond,
 		})
 		if err != nil {
 			t.Fatal(err)

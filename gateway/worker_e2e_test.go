@@ -40,7 +40,9 @@ func startGateway(t *testing.T, partitions int32) (*fakecluster.Cluster, *client
 
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: only a failing test waits this long, and CI shares two cores
+	// between raft, pebble and the race detector.
+	deadline := time.Now().Add(45 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
