@@ -7,6 +7,7 @@ import 'diagram-js-minimap/assets/diagram-js-minimap.css';
 import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import 'bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css';
 import './styles/app.css';
+import './styles/monitor.css';
 
 import App from './app/App';
 

@@ -20,7 +20,7 @@ if (!SHOAL_URL) {
  * Opens the modeler in a fresh browser profile. Console errors and page
  * errors are collected in `errors`; tests assert there are none.
  */
-export async function openModeler() {
+export async function openModeler(hash = '') {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'shoal-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -40,8 +40,8 @@ export async function openModeler() {
   page.on('pageerror', err => errors.push(String(err)));
   page.on('dialog', dialog => dialog.accept());
 
-  await page.goto(SHOAL_URL + '/');
-  await page.waitForSelector('.djs-container svg');
+  await page.goto(SHOAL_URL + '/' + hash);
+  await page.waitForSelector('.djs-container svg', { state: 'attached' });
   await page.waitForFunction(() => window.shoal && window.shoal.modeler.getDefinitions());
 
   return {
@@ -58,8 +58,8 @@ export async function openModeler() {
  * Runs body(m) against a fresh modeler; on failure a screenshot named
  * failure-<name>.png is saved next to the others.
  */
-export async function withModeler(name, body) {
-  const m = await openModeler();
+export async function withModeler(name, body, hash = '') {
+  const m = await openModeler(hash);
   try {
     await body(m);
   } catch (err) {
@@ -89,6 +89,20 @@ export async function api(method, p, body) {
   const r = await fetch(SHOAL_URL + p, init);
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * Deploys one BPMN file through the API (multipart, as the modeler does).
+ */
+export async function deploy(name, xml) {
+  const form = new FormData();
+  form.append('resources', new Blob([ xml ], { type: 'application/xml' }), name);
+  const r = await fetch(SHOAL_URL + '/v2/deployments', { method: 'POST', body: form });
+  const body = await r.json();
+  if (!r.ok) {
+    throw new Error(`deploy ${name}: ${r.status} ${JSON.stringify(body)}`);
+  }
+  return body.deployments[0].processDefinition;
 }
 
 /**

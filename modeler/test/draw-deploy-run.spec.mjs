@@ -147,6 +147,7 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   await keyEl.waitFor();
   const instanceKey = await keyEl.textContent();
   assert.match(instanceKey, /^\d+$/);
+  assert.equal(await dialog.locator('.open-in-monitor').getAttribute('href'), `#/instances/${instanceKey}`);
   await screenshot(page, '04-instance-started');
   await dialog.locator('.dialog-cancel').click();
 
@@ -198,6 +199,24 @@ test('draw, deploy, start an instance and complete it with a worker', async (t) 
   const cancel = await api('POST', `/v2/process-instances/${instanceKey}/cancellation`);
   assert.equal(cancel.status, 404, JSON.stringify(cancel.body));
   assert.match(cancel.body.detail, /no such process was found/);
+
+  // the dialog's link: the instance in the monitor, completed, three elements in its timeline
+  await page.click('[data-action="start-instance"]');
+  await page.locator('dialog.start-instance[open]').waitFor();
+  await page.locator('dialog.start-instance .start-submit').click();
+  const secondKey = await page.locator('dialog.start-instance .instance-key').textContent();
+  await page.locator('dialog.start-instance .open-in-monitor').click();
+  await page.locator(`.mon-instance[data-instance-key="${secondKey}"]`).waitFor();
+  assert.ok(await page.locator('dialog.start-instance[open]').count() === 0, 'the dialog closed');
+  assert.match(await page.title(), new RegExp(`Instance ${secondKey}`));
+  await page.evaluate((k) => { location.hash = `#/instances/${k}`; }, instanceKey);
+  await page.locator(`.mon-instance[data-instance-key="${instanceKey}"] .mon-state[data-state="COMPLETED"]`).waitFor();
+  assert.deepEqual(await page.locator('.mon-tl-row:not(.mon-tl-axis) .mon-tl-name').allTextContents(),
+    [ await page.evaluate((id) => window.shoal.modeler.get('elementRegistry').get(id).businessObject.name || id, start), 'Charge card',
+      await page.evaluate((id) => window.shoal.modeler.get('elementRegistry').get(id).businessObject.name || id, end) ]);
+  await screenshot(page, '07-monitor-drawn-instance');
+  await page.click('.views a[data-view="modeler"]');
+  await page.locator('#canvas').waitFor();
 
   // open the deployed version again, change it, deploy version 2
   await page.click('[data-action="new"]');

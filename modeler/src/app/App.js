@@ -3,6 +3,7 @@
 // editor actions; the features themselves are modules of the modeler.
 import ShoalModeler from '../modeler/Modeler';
 import lintConfig from '../modeler/lintConfig';
+import Monitor from '../monitor/Monitor';
 
 const TOPOLOGY_INTERVAL = 10000;
 
@@ -65,7 +66,10 @@ export default class App {
         nameInput.value = name;
       }
       dirtyMark.hidden = !dirty;
-      document.title = `${dirty ? '● ' : ''}${name} · Shoal Modeler`;
+      this._modelerTitle = `${dirty ? '● ' : ''}${name} · Shoal Modeler`;
+      if (!document.body.classList.contains('view-monitor')) {
+        document.title = this._modelerTitle;
+      }
     });
     const commitName = () => fileActions.setName(nameInput.value);
     nameInput.addEventListener('change', commitName);
@@ -93,6 +97,46 @@ export default class App {
 
     await fileActions.restoreOrNew();
     updateUndo();
+
+    // the views: the modeler (#/) and the monitor (#/processes, #/instances)
+    this.monitor = new Monitor(this.root.querySelector('#monitor'), modeler.get('shoalApi'), modeler.get('toasts'));
+    window.addEventListener('hashchange', () => this._route());
+    await this._route();
+  }
+
+  /**
+   * Shows what the URL's hash names: '' or '#/' the modeler; '#/processes',
+   * '#/processes/<key>', '#/instances?<filters>', '#/instances/<key>' the monitor.
+   */
+  async _route() {
+    const route = parseRoute(location.hash);
+    for (const dialog of document.querySelectorAll('dialog[open]')) {
+      dialog.close();
+    }
+    for (const tab of this.root.querySelectorAll('.views [data-view]')) {
+      const current = tab.dataset.view === route.view;
+      tab.classList.toggle('active', current);
+      if (current) {
+        tab.setAttribute('aria-current', 'page');
+      } else {
+        tab.removeAttribute('aria-current');
+      }
+    }
+    const monitorEl = this.root.querySelector('#monitor');
+    if (route.view === 'modeler') {
+      this.monitor.leave();
+      monitorEl.hidden = true;
+      monitorEl.innerHTML = '';
+      document.body.classList.remove('view-monitor');
+      document.title = this._modelerTitle || 'Shoal Modeler';
+      this.modeler.get('canvas').resized();
+      this.route = route;
+      return;
+    }
+    document.body.classList.add('view-monitor');
+    monitorEl.hidden = false;
+    this.route = route;
+    await this.monitor.show(route);
   }
 
   // Shows whether the engine answers, and its size, in the toolbar.
@@ -118,4 +162,14 @@ export default class App {
     check();
     setInterval(check, TOPOLOGY_INTERVAL);
   }
+}
+
+export function parseRoute(hash) {
+  const h = String(hash || '').replace(/^#\/?/, '');
+  const [ path, query = '' ] = h.split('?');
+  const [ view, key ] = path.split('/').filter(Boolean);
+  if (view === 'processes' || view === 'instances') {
+    return { view, key: key ? decodeURIComponent(key) : null, query };
+  }
+  return { view: 'modeler', key: null, query: '' };
 }

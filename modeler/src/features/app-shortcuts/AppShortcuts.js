@@ -67,7 +67,8 @@ AppShortcuts.prototype.showHelp = function() {
 };
 
 AppShortcuts.prototype._handle = function(event) {
-  if (anyDialogOpen()) {
+  // the monitor is showing: the modeler's shortcuts are off
+  if (anyDialogOpen() || document.body.classList.contains('view-monitor')) {
     return;
   }
   const typing = isTyping(event.target);

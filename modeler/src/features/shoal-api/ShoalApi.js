@@ -85,6 +85,43 @@ ShoalApi.prototype.topology = function() {
   return this._request('GET', '/v2/topology');
 };
 
+/**
+ * A search of the read model: POST /v2/<what>/search with
+ * { filter, sort, page }; answers { items, page: { totalItems, ... } }.
+ *
+ * @param {string} what e.g. 'process-instances'
+ */
+ShoalApi.prototype.search = function(what, body) {
+  return this._request('POST', `/v2/${what}/search`, body || {});
+};
+
+/**
+ * Every item of a search, page by page (at most `max`).
+ */
+ShoalApi.prototype.searchAll = async function(what, filter, sort, max = 10000) {
+  const items = [];
+  const limit = 1000;
+  for (let from = 0; from < max; from += limit) {
+    const r = await this.search(what, { filter, sort, page: { from, limit } });
+    items.push(...(r.items || []));
+    if (!r.items || r.items.length < limit) {
+      break;
+    }
+  }
+  return items;
+};
+
+/**
+ * Any other call of the REST API: get('/v2/...'), send('PATCH', '/v2/...', body).
+ */
+ShoalApi.prototype.get = function(path) {
+  return this._request('GET', path);
+};
+
+ShoalApi.prototype.send = function(method, path, body) {
+  return this._request(method, path, body);
+};
+
 ShoalApi.prototype._request = async function(method, path, body, options = {}) {
   const init = { method, headers: { accept: 'application/json, application/problem+json' } };
   if (body instanceof FormData) {

@@ -162,7 +162,10 @@ StartInstance.prototype._showResult = function(instance) {
   this._result.innerHTML = '';
   const line = domify(`<div>Instance <code class="instance-key"></code> started
     (version <span class="instance-version"></span>).
+    <a class="open-in-monitor" href="#">Open in the monitor</a>
     <button type="button" class="link copy-key">Copy key</button></div>`);
+  line.querySelector('.open-in-monitor').href = `#/instances/${encodeURIComponent(instance.processInstanceKey)}`;
+  line.querySelector('.open-in-monitor').addEventListener('click', () => this.close());
   line.querySelector('.instance-key').textContent = instance.processInstanceKey;
   line.querySelector('.instance-version').textContent = instance.processDefinitionVersion;
   line.querySelector('.copy-key').addEventListener('click', async (event) => {
