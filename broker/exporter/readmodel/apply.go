@@ -67,6 +67,7 @@ func (t *txn) process(v *record.ProcessRecord) error {
 	if err := setEntity(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &d); err != nil {
 		return err
 	}
+	delete(t.m.names, v.ProcessDefinitionKey) // parsed again from the XML
 	return t.b.Set(entityKey(kXML, v.ProcessDefinitionKey), v.Resource, nil)
 }
 
@@ -117,10 +118,14 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 	var e ElementInstance
 	switch r.Intent {
 	case record.ElementActivating:
+		name, err := t.elementName(v.ProcessDefinitionKey, v.ElementID)
+		if err != nil {
+			return err
+		}
 		e = ElementInstance{
 			ElementInstanceKey: Key(r.Key), ProcessInstanceKey: Key(v.ProcessInstanceKey),
 			ProcessDefinitionKey: Key(v.ProcessDefinitionKey), ProcessDefinitionID: v.BpmnProcessID,
-			ElementID: v.ElementID, ElementName: v.ElementID, Type: v.BpmnElementType, State: StateActive,
+			ElementID: v.ElementID, ElementName: name, Type: v.BpmnElementType, State: StateActive,
 			StartDate: Date(r.Timestamp), FlowScopeKey: Key(max(v.FlowScopeKey, 0)), TenantID: v.TenantID,
 		}
 		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kElement, r.Key), nil, nil); err != nil {

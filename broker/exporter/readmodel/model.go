@@ -80,6 +80,7 @@ type Model struct {
 	cfg   Config
 	db    *pebble.DB
 	mu    sync.Mutex // serializes writers: Export (all partitions) and retention
+	names map[int64]map[string]string // definition key → element id → name; guarded by mu
 	feeds *feeds
 
 	stop chan struct{}
@@ -104,7 +105,7 @@ func Open(dir string, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("readmodel: open %s: %w", dir, err)
 	}
-	m := &Model{cfg: cfg, db: db, feeds: newFeeds(), stop: make(chan struct{})}
+	m := &Model{cfg: cfg, db: db, feeds: newFeeds(), names: map[int64]map[string]string{}, stop: make(chan struct{})}
 	m.done.Add(1)
 	go m.retentionLoop()
 	return m, nil

@@ -20,7 +20,7 @@ const oneTask = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://shoal.dev/test">
   <bpmn:process id="one-task" name="One task" isExecutable="true">
     <bpmn:startEvent id="start" />
-    <bpmn:serviceTask id="task">
+    <bpmn:serviceTask id="task" name="Reserve stock">
       <bpmn:extensionElements><zeebe:taskDefinition type="work" /></bpmn:extensionElements>
     </bpmn:serviceTask>
     <bpmn:endEvent id="end" />

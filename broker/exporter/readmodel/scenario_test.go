@@ -132,11 +132,11 @@ func TestSearchesReturnExactlyWhatHappened(t *testing.T) {
 		check(s.active[0], map[string]string{"start": "COMPLETED", "task": "ACTIVE"})
 		r := must[readmodel.Result[readmodel.ElementInstance]](t)(m.SearchElementInstances(readmodel.Query{
 			Filter: eq("elementId", "task", "state", "TERMINATED")}))
-		if r.TotalItems != 2 || r.Items[0].Type != "SERVICE_TASK" || r.Items[0].EndDate == 0 {
+		if r.TotalItems != 2 || r.Items[0].Type != "SERVICE_TASK" || r.Items[0].EndDate == 0 || r.Items[0].ElementName != "Reserve stock" {
 			t.Fatalf("terminated tasks: %+v", r)
 		}
 		tl := must[[]readmodel.ElementInstance](t)(m.Timeline(s.completed[1]))
-		if len(tl) != 3 || tl[0].ElementID != "start" || tl[2].ElementID != "end" {
+		if len(tl) != 3 || tl[0].ElementID != "start" || tl[0].ElementName != "start" || tl[2].ElementID != "end" {
 			t.Fatalf("timeline: %+v", tl)
 		}
 		one := must[readmodel.ElementInstance](t)(m.ElementInstance(int64(tl[1].ElementInstanceKey)))

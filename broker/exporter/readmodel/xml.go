@@ -33,3 +33,53 @@ func processName(resource []byte, id string) string {
 		}
 	}
 }
+
+// elementNames maps the ids of a BPMN file's elements to their name
+// attributes (elements without a name are left out).
+func elementNames(resource []byte) map[string]string {
+	names := map[string]string{}
+	d := xml.NewDecoder(bytes.NewReader(resource))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return names
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		var id, name string
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "id":
+				id = a.Value
+			case "name":
+				name = a.Value
+			}
+		}
+		if id != "" && name != "" {
+			names[id] = name
+		}
+	}
+}
+
+// elementName returns the name of an element of a definition, or its id
+// when it has none (Camunda's elementName). Names are parsed once per
+// definition from its stored XML and kept in memory; callers hold m.mu.
+func (t *txn) elementName(defKey int64, elementID string) (string, error) {
+	names, ok := t.m.names[defKey]
+	if !ok {
+		xml, found, err := get(t.b, entityKey(kXML, defKey))
+		if err != nil {
+			return "", err
+		}
+		if found {
+			names = elementNames(xml)
+		}
+		t.m.names[defKey] = names
+	}
+	if n, ok := names[elementID]; ok {
+		return n, nil
+	}
+	return elementID, nil
+}
