@@ -79,7 +79,7 @@ func (c *Config) setDefaults() {
 type Model struct {
 	cfg   Config
 	db    *pebble.DB
-	mu    sync.Mutex // serializes writers: Export (all partitions) and retention
+	mu    sync.Mutex                  // serializes writers: Export (all partitions) and retention
 	names map[int64]map[string]string // definition key → element id → name; guarded by mu
 	feeds *feeds
 
