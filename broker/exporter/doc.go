@@ -21,7 +21,9 @@
 //     only reads it. Runner.Exported reports the lowest exported position of
 //     a partition: the record log may be trimmed only below it.
 //   - A failing Export is retried with a growing back-off (at most
-//     MaxBackoff) and logged; records are never skipped.
+//     MaxBackoff) and logged; records are never skipped. Records trimmed
+//     from the log before they were exported (a replica that installed a
+//     snapshot of a trimmed log) are logged as a warning.
 //
 // The runner notices new records by polling the log every PollInterval
 // (5 ms by default: an iterator seek on an idle log costs microseconds)

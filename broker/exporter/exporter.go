@@ -137,6 +137,12 @@ func (r *Runner) run(ctx context.Context, p *runPartition) {
 			return len(batch) < r.cfg.BatchSize
 		})
 		if err == nil && len(batch) > 0 {
+			if first := batch[0].Position; first > max(from, 1) {
+				// Positions are dense from 1: the records in between were
+				// trimmed (or replaced by a snapshot of a trimmed log)
+				// before this exporter saw them. Nothing can bring them back.
+				logger.Warn("records trimmed before they were exported", "from", from, "first", first)
+			}
 			if batch[0].Position < from {
 				err = fmt.Errorf("exporter: log returned position %d below %d", batch[0].Position, from)
 			} else {
