@@ -1,8 +1,12 @@
 package exporter
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -175,4 +179,38 @@ func TestRunnerExportsInOrderAndResumes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunnerWarnsAboutTrimmedRecords: a log that starts above the exported
+// position lost records the exporter never saw; the runner says so and
+// exports the rest.
+func TestRunnerWarnsAboutTrimmedRecords(t *testing.T) {
+	db, srcs := newLogs(t, 1)
+	appendRecords(t, db, srcs[0].Log, 10, 20)
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	exp := newMemExporter()
+	r, err := Start(exp, srcs, Config{PollInterval: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	waitFor(t, "the rest exported", exportedUpTo(r, 1, 20))
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "records trimmed before they were exported") || !strings.Contains(logs.String(), "first=10") {
+		t.Fatalf("no warning in %q", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
