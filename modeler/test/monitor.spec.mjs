@@ -158,6 +158,15 @@ test('an instance in the monitor: live tokens, variables, completed by a worker,
     await page.locator('.mon-instances .mon-empty').waitFor();
     await page.click('.mon-reset');
     await page.locator(`.mon-instances tr[data-instance-key="${key}"]`).waitFor();
+    // by a variable's value (typed without quotes: a string)
+    await page.locator('.mon-filters input[name="var"]').fill('orderId');
+    await page.locator('.mon-filters input[name="value"]').fill('A-9');
+    await page.locator('.mon-filters input[name="value"]').press('Enter');
+    await page.waitForFunction(() => location.hash.includes('var=orderId'));
+    await page.locator(`.mon-instances tr[data-instance-key="${second}"]`).waitFor();
+    assert.equal(await page.locator('.mon-instances tbody tr').count(), 1, 'only the instance with orderId "A-9"');
+    await page.click('.mon-reset');
+    await page.locator(`.mon-instances tr[data-instance-key="${key}"]`).waitFor();
 
     // cancel the second one from its page
     await page.locator(`.mon-instances tr[data-instance-key="${second}"] .mon-instance-link`).click();

@@ -300,7 +300,12 @@ export default class Monitor {
         <a class="mon-stat" href="${q}&state=TERMINATED" data-count="canceled"><b>${counts.canceled}</b> canceled</a>`;
       tbody.innerHTML = instanceRows(recent.items || [], false) ||
         '<tr><td class="mon-empty">No instances yet.</td></tr>';
+      if (!fitted) {
+        fitted = true;
+        view.fit();
+      }
     };
+    let fitted = false;
     await this._follow(`/v2/process-definitions/${encodeURIComponent(key)}/feed`, () => load().catch(err => this._warn(err)));
   }
 
@@ -349,9 +354,16 @@ export default class Monitor {
             <input type="datetime-local" name="to" value="${esc(isoToLocalInput(q.to))}">
           </label>
           <label class="mon-field">Instance key
-            <input name="key" inputmode="numeric" placeholder="e.g. 2251799813685249" value="${esc(q.key || '')}" size="18">
+            <input name="key" inputmode="numeric" placeholder="e.g. 2251799813685249" value="${esc(q.key || '')}" size="20">
+          </label>
+          <label class="mon-field">Variable
+            <input name="var" class="mon-mono" placeholder="name" value="${esc(q.var || '')}" size="10" aria-label="Variable name">
+          </label>
+          <label class="mon-field">equals
+            <input name="value" class="mon-mono" placeholder="value" title='JSON (e.g. "A-7", 42, true) or plain text' value="${esc(q.value || '')}" size="14" aria-label="Variable value">
           </label>
           <label class="mon-check"><input type="checkbox" name="incident" value="1"${q.incident ? ' checked' : ''}> Has incident</label>
+          <button type="submit" class="mon-button primary mon-apply">Apply</button>
           <button type="button" class="mon-button mon-reset">Reset</button>
         </form>
         <div class="mon-card"><table class="mon-table mon-instances">
@@ -387,12 +399,14 @@ export default class Monitor {
         from: localInputToISO(f.get('from')),
         to: localInputToISO(f.get('to')),
         key: String(f.get('key') || '').trim(),
+        var: String(f.get('var') || '').trim(),
+        value: String(f.get('value') || '').trim(),
         incident: f.get('incident') ? '1' : '',
         page: 1
       };
     };
     form.addEventListener('change', (e) => {
-      if (e.target.name !== 'key') {
+      if (![ 'key', 'var', 'value' ].includes(e.target.name)) {
         go(fromForm());
       }
     });
@@ -400,12 +414,14 @@ export default class Monitor {
       e.preventDefault();
       go(fromForm());
     });
-    form.querySelector('[name="key"]').addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        go(fromForm());
-      }
-    });
+    for (const input of form.querySelectorAll('input[name="key"], input[name="var"], input[name="value"]')) {
+      input.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          go(fromForm());
+        }
+      });
+    }
     this.root.querySelector('.mon-reset').addEventListener('click', () => { location.hash = '#/instances'; });
     this.root.querySelector('.mon-prev').addEventListener('click', () => go({ page: page - 1 }));
     this.root.querySelector('.mon-next').addEventListener('click', () => go({ page: page + 1 }));
@@ -442,11 +458,22 @@ export default class Monitor {
     let last = '';
     const load = async () => {
       let r;
-      if (q.key && !/^\d+$/.test(q.key)) {
+      let byVariable = null;
+      if (q.var) {
+        // the instances that have the variable (with that value): by the variables' search
+        const vfilter = { name: q.var };
+        if (q.value) {
+          vfilter.value = jsonText(q.value);
+        }
+        const vars = await this.api.search('variables', { filter: vfilter, page: { limit: 1000 } });
+        byVariable = [ ...new Set((vars.items || []).map(v => v.processInstanceKey)) ];
+      }
+      if ((q.key && !/^\d+$/.test(q.key)) || (byVariable && !byVariable.length) ||
+        (byVariable && q.key && !byVariable.includes(q.key))) {
         r = { items: [], page: { totalItems: 0 } };
       } else {
         r = await this.api.search('process-instances', {
-          filter,
+          filter: byVariable ? { ...filter, processInstanceKey: q.key ? q.key : { $in: byVariable } } : filter,
           sort: [ { field: 'startDate', order: 'DESC' } ],
           page: { from: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }
         });
@@ -457,7 +484,7 @@ export default class Monitor {
       const items = r.items || [];
       const n = r.page ? r.page.totalItems : items.length;
       const first = (page - 1) * PAGE_SIZE;
-      total.textContent = `${plural(n, 'instance')}${Object.keys(filter).length ? (n === 1 ? ' matches' : ' match') + ' the filter' : ''} · ${what}`;
+      total.textContent = `${plural(n, 'instance')}${Object.keys(filter).length || q.var ? (n === 1 ? ' matches' : ' match') + ' the filter' : ''} · ${what}`;
       info.textContent = n ? `${first + (items.length ? 1 : 0)}–${first + items.length} of ${n}` : '';
       this.root.querySelector('.mon-prev').disabled = page <= 1;
       this.root.querySelector('.mon-next').disabled = first + items.length >= n;
@@ -562,7 +589,7 @@ export default class Monitor {
         <a href="#/processes/${esc(inst.processDefinitionKey)}">${esc(title)} v${inst.processDefinitionVersion}</a>
         · started ${esc(formatDate(inst.startDate))}
         ${inst.endDate ? ` · ended ${esc(formatDate(inst.endDate))}` : ''}
-        · ${inst.endDate ? 'took' : 'running for'} ${esc(formatDuration(durationOf(inst.startDate, inst.endDate)))}
+        · ${inst.endDate ? 'took' : 'running for'} <span class="mon-instance-duration">${esc(formatDuration(durationOf(inst.startDate, inst.endDate)))}</span>
         ${inst.parentProcessInstanceKey ? ` · called by <a href="#/instances/${esc(inst.parentProcessInstanceKey)}">${esc(inst.parentProcessInstanceKey)}</a>` : ''}`;
       root.querySelector('.mon-cancel').hidden = inst.state !== 'ACTIVE';
 
@@ -576,7 +603,21 @@ export default class Monitor {
       this._renderIncidents(root.querySelector('.mon-incidents'), incidents, items, jobs);
       this._renderVariables(root.querySelector('.mon-variables'), variables, items, inst, state);
       timeline.render(items, jobByElement, inst);
+      last = { items, jobByElement, inst };
+      if (!fitted) {
+        fitted = true;
+        view.fit();
+      }
     };
+    let last = null;
+    let fitted = false;
+    // while it runs, the running bars and the duration grow (not while a tooltip is shown)
+    this._every(1000, () => {
+      if (last && last.inst.state === 'ACTIVE' && timeline.tip.hidden) {
+        root.querySelector('.mon-instance-duration').textContent = formatDuration(durationOf(last.inst.startDate));
+        timeline.render(last.items, last.jobByElement, last.inst);
+      }
+    });
     await this._follow(`/v2/process-instances/${encodeURIComponent(key)}/feed`, () => load().catch(err => this._warn(err)));
   }
 
@@ -735,6 +776,16 @@ export default class Monitor {
         openEditor(button.closest('.mon-scope'), null, null, '');
       });
     }
+  }
+}
+
+// A variable value as the read model holds it (JSON text): what was typed
+// when it is JSON, else the text as a JSON string.
+function jsonText(v) {
+  try {
+    return JSON.stringify(JSON.parse(v));
+  } catch (err) {
+    return JSON.stringify(v);
   }
 }
 
