@@ -1,6 +1,8 @@
 // Package modeler serves Shoal's web modeler: bpmn-js with the Zeebe
 // properties panel, composed like camunda-bpmn-js, where a person draws a
-// process, deploys it and starts instances against this node's API.
+// process, deploys it and starts instances against this node's API, and the
+// monitor (processes, instances, incidents, variables, timelines) over the
+// read model's search API and live feeds.
 //
 // The web app lives in src/ as ES modules; `make modeler` (npm ci, then
 // esbuild through build.mjs) bundles it into dist/, which is embedded in the

@@ -208,3 +208,55 @@ test('a failing job shows an incident; retry after fixing the worker completes t
     assert.deepEqual(m.errors, [], 'no errors in the browser console');
   }, `#/instances/${key}`);
 });
+
+test('a subprocess nests its element instances in the timeline; a click on an element picks out its rows', async () => {
+  const id = `monitor-nested-${Date.now()}`;
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs-${id}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${id}" name="Nested" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:subProcess id="pack" name="Pack parcel">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:startEvent id="packStart" name="Pack"><bpmn:outgoing>g1</bpmn:outgoing></bpmn:startEvent>
+      <bpmn:endEvent id="packEnd" name="Packed"><bpmn:incoming>g1</bpmn:incoming></bpmn:endEvent>
+      <bpmn:sequenceFlow id="g1" sourceRef="packStart" targetRef="packEnd" />
+    </bpmn:subProcess>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pack" />
+    <bpmn:sequenceFlow id="f2" sourceRef="pack" targetRef="end" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="d1"><bpmndi:BPMNPlane id="p1" bpmnElement="${id}">
+    <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="140" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="pack_di" bpmnElement="pack" isExpanded="true"><dc:Bounds x="200" y="80" width="260" height="160" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="packStart_di" bpmnElement="packStart"><dc:Bounds x="240" y="140" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="packEnd_di" bpmnElement="packEnd"><dc:Bounds x="380" y="140" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="520" y="140" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="136" y="158" /><di:waypoint x="200" y="158" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="g1_di" bpmnElement="g1"><di:waypoint x="276" y="158" /><di:waypoint x="380" y="158" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="460" y="158" /><di:waypoint x="520" y="158" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+  const definition = await deploy(`${id}.bpmn`, xml);
+  const key = await startInstance(definition, {});
+
+  await withModeler('monitor-nested', async (m) => {
+    const { page } = m;
+    await page.locator(`.mon-instance[data-instance-key="${key}"] .mon-state[data-state="COMPLETED"]`).waitFor();
+    await eventually(async () => (await page.locator('.mon-tl-row:not(.mon-tl-axis)').count()) === 5, { what: 'five rows in the timeline' });
+    const indent = (el) => page.locator(`.mon-tl-row[data-element-id="${el}"] .mon-tl-label`).evaluate(e => parseInt(e.style.paddingLeft, 10));
+    assert.ok(await indent('packStart') > await indent('pack'), 'the subprocess\'s start event is nested under it');
+    assert.equal(await indent('pack'), await indent('start'));
+    assert.equal(await indent('packEnd'), await indent('packStart'));
+
+    // a click on the subprocess's end event in the diagram
+    await page.locator('.mon-diagram .djs-element[data-element-id="packEnd"] .djs-hit').first().click({ force: true });
+    await page.locator('.mon-tl-row.selected[data-element-id="packEnd"]').waitFor();
+    assert.equal(await page.locator('.mon-tl-row.selected').count(), 1);
+    await page.locator('.mon-diagram .djs-element[data-element-id="g1"]').waitFor({ state: 'attached' });
+    assert.match(await page.locator('.mon-diagram .djs-element[data-element-id="g1"]').getAttribute('class'), /mon-taken/);
+    await screenshot(page, '16-monitor-subprocess');
+    assert.deepEqual(m.errors, [], 'no errors in the browser console');
+  }, `#/instances/${key}`);
+});

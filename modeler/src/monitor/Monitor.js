@@ -564,13 +564,14 @@ export default class Monitor {
     const state = { editing: null };
     const load = async () => {
       const base = `/v2/process-instances/${encodeURIComponent(key)}`;
-      const [ inst, stats, tl, incidents, variables, jobs ] = await Promise.all([
+      const [ inst, stats, tl, incidents, variables, jobs, children ] = await Promise.all([
         this.api.get(base),
         this.api.get(`${base}/statistics/element-instances`),
         this.api.get(`${base}/timeline`),
         this.api.searchAll('incidents', { processInstanceKey: key, state: 'ACTIVE' }),
         this.api.searchAll('variables', { processInstanceKey: key }, [ { field: 'name' } ]),
-        this.api.searchAll('jobs', { processInstanceKey: key })
+        this.api.searchAll('jobs', { processInstanceKey: key }),
+        this.api.searchAll('process-instances', { parentProcessInstanceKey: key })
       ]);
       if (!this._alive()) {
         return;
@@ -602,8 +603,14 @@ export default class Monitor {
       }
       this._renderIncidents(root.querySelector('.mon-incidents'), incidents, items, jobs);
       this._renderVariables(root.querySelector('.mon-variables'), variables, items, inst, state);
-      timeline.render(items, jobByElement, inst);
-      last = { items, jobByElement, inst };
+      // called instances, by the call activity's element instance
+      const called = {};
+      for (const c of children) {
+        called[c.parentElementInstanceKey] = c;
+      }
+      timeline.render(items, jobByElement, inst, called);
+      timeline.select(selected);
+      last = { items, jobByElement, inst, called };
       if (!fitted) {
         fitted = true;
         view.fit();
@@ -611,11 +618,18 @@ export default class Monitor {
     };
     let last = null;
     let fitted = false;
+    // a click on an element picks out its rows in the timeline
+    let selected = null;
+    view.onClick((id, element) => {
+      selected = element.type === 'bpmn:Process' || selected === id ? null : id;
+      timeline.select(selected, true);
+    });
     // while it runs, the running bars and the duration grow (not while a tooltip is shown)
     this._every(1000, () => {
       if (last && last.inst.state === 'ACTIVE' && timeline.tip.hidden) {
         root.querySelector('.mon-instance-duration').textContent = formatDuration(durationOf(last.inst.startDate));
-        timeline.render(last.items, last.jobByElement, last.inst);
+        timeline.render(last.items, last.jobByElement, last.inst, last.called);
+        timeline.select(selected);
       }
     });
     await this._follow(`/v2/process-instances/${encodeURIComponent(key)}/feed`, () => load().catch(err => this._warn(err)));

@@ -20,7 +20,7 @@ export default class Timeline {
    * @param {Object<string, Object>} jobs the last job per element instance key
    * @param {Object} instance the process instance
    */
-  render(items, jobs, instance) {
+  render(items, jobs, instance, called = {}) {
     this.tip.hidden = true;
     const rows = items.filter(i => i.type !== 'PROCESS');
     if (!rows.length) {
@@ -33,7 +33,8 @@ export default class Timeline {
     if (instance && instance.endDate) {
       ends.push(Date.parse(instance.endDate));
     }
-    const t1 = Math.max(t0 + 1, ...ends);
+    // at least 100 ms wide, so the axis reads 25, 50, 75, 100 ms for instant runs
+    const t1 = Math.max(t0 + 100, ...ends);
     const span = t1 - t0;
 
     // depth by flow scope (the process instance is depth 0)
@@ -62,7 +63,7 @@ export default class Timeline {
       const state = r.hasIncident ? 'incident' : String(r.state).toLowerCase();
       return `<div class="mon-tl-row" data-index="${idx}" data-element-id="${esc(r.elementId)}">
         <div class="mon-tl-label" style="padding-left:${8 + depth(r) * 14}px" title="${esc(r.elementId)}">
-          <span class="mon-tl-name">${esc(label)}</span><span class="mon-tl-type">${esc(typeLabel(r.type))}</span>
+          <span class="mon-tl-name">${esc(label)}</span><span class="mon-tl-type">${esc(typeLabel(r.type))}</span>${called[r.elementInstanceKey] ? `<a class="mon-tl-called" href="#/instances/${esc(called[r.elementInstanceKey].processInstanceKey)}" title="The instance it called">called instance →</a>` : ''}
         </div>
         <div class="mon-tl-track">
           <div class="mon-tl-bar mon-tl-${esc(state)}${r.endDate ? '' : ' running'}" tabindex="0"
@@ -112,6 +113,21 @@ export default class Timeline {
       bar.addEventListener('focus', () => show(bar));
       bar.addEventListener('mouseleave', hide);
       bar.addEventListener('blur', hide);
+    }
+  }
+
+  /** Picks out the rows of one element (null: none); scrolls to the first when asked. */
+  select(elementId, scroll = false) {
+    let first = null;
+    for (const row of this.container.querySelectorAll('.mon-tl-row[data-element-id]')) {
+      const on = row.dataset.elementId === elementId;
+      row.classList.toggle('selected', on);
+      if (on && !first) {
+        first = row;
+      }
+    }
+    if (first && scroll) {
+      first.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     }
   }
 
