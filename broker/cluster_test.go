@@ -82,9 +82,8 @@ func (c *testCluster) waitSameState(partitionID int32) {
 func TestClusterForwardsToLeadersAndReplicasEndIdentical(t *testing.T) {
 	c := startCluster(t, 3, 2, nil)
 	// Every node takes requests for every partition, forwarding to leaders.
-	for id := int32(1); id <= 2; id++ {
-		deploy(t, c.nodes[2], id)
-	}
+	deploy(t, c.nodes[2], 1) // distributed to partition 2
+	waitDeployed(t, c.nodes, 2, 1)
 	for i := range 12 {
 		createInstance(t, c.nodes[i%3], int32(i%2)+1)
 	}

@@ -30,7 +30,11 @@
 // (SetExportedPosition, from the exporter runner) minus a retention, and
 // not at all while no exporter is known; snapshots carry the untrimmed rest.
 //
-// Not yet here (see the issue): the inter-partition command channel and
-// deployment distribution (a deployment reaches only the partition it is
-// submitted to; the engine decides keys and versions there).
+// Partitions send each other commands (outbound.go): the engine writes
+// them into its result and keeps them in an outbox in its state until the
+// receiver acknowledges (engine/distribution); the sending partition's
+// leader submits them to the receiving partition like Submit does, retrying
+// with backoff, and a new leader sends its whole outbox again. Deployments
+// are submitted to partition 1 and distributed this way to every other
+// partition with their keys and versions; instances go to any partition.
 package broker

@@ -119,6 +119,7 @@ type Node struct {
 	parts  map[int32]*partition.Partition // local replicas
 	reg    *prometheus.Registry
 
+	out       *outbound // commands being sent to other partitions
 	topo      *topologyCache
 	started   atomic.Bool // set once every local partition is open
 	exported  atomic.Pointer[func(int32) (int64, bool)]
@@ -137,7 +138,8 @@ func NewNode(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, logger: cfg.Logger.With("node", cfg.NodeID), client: cluster.NewClient(),
-		parts: make(map[int32]*partition.Partition), topo: newTopologyCache(), closed: make(chan struct{})}
+		parts: make(map[int32]*partition.Partition), topo: newTopologyCache(), closed: make(chan struct{}),
+		out: newOutbound()}
 	var err error
 	if n.db, err = storage.Open(filepath.Join(cfg.DataDir, "db"), storage.Options{Logger: n.logger}); err != nil {
 		return nil, err
@@ -189,6 +191,7 @@ func (n *Node) openPartition(id int32) error {
 			return n.cfg.NewEngine(id, n.cfg.PartitionsCount, logger)
 		},
 		Logger:    n.logger,
+		Send:      func(o engine.Outbound) { n.send(id, o) },
 		QueueSize: n.cfg.QueueSize, MaxBatch: n.cfg.MaxBatch,
 		HeartbeatTimeout: n.cfg.HeartbeatTimeout, ElectionTimeout: n.cfg.ElectionTimeout,
 		LeaderLeaseTimeout: n.cfg.LeaderLeaseTimeout, SnapshotThreshold: n.cfg.SnapshotThreshold,
@@ -255,6 +258,7 @@ func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
 		close(n.closed)
 		n.wg.Wait()
+		n.out.close() // before the partitions: their Submits end
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for _, p := range n.parts {

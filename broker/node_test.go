@@ -94,8 +94,9 @@ func TestNodeSpreadsPartitionsOverOnePebble(t *testing.T) {
 	cfg.PartitionsCount = 3
 	n := startNode(t, cfg)
 	waitReady(t, n)
+	deploy(t, n, 1) // distributed to the other partitions
+	waitDeployed(t, []*Node{n}, 3, 1)
 	for id := int32(1); id <= 3; id++ {
-		deploy(t, n, id)
 		key := createInstance(t, n, id)
 		if record.PartitionOf(key) != id {
 			t.Fatalf("instance key %d created on partition %d routes to %d", key, id, record.PartitionOf(key))

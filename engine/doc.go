@@ -22,6 +22,7 @@
 //	engine/proc       the kernel: Context (writers), Router, Failure
 //	engine/behavior   shared BPMN behaviours: variables, jobs, incidents, flow
 //	engine/element    one processor per BPMN element kind + the dispatcher
+//	engine/distribution  the inter-partition channel (COMMAND_DISTRIBUTION)
 //	engine/{deployment,instance,job,incident,variable}
 //	                  command processors
 //	engine/enginetest the in-memory harness for scenario tests
@@ -48,6 +49,12 @@
 //     COMPLETED record built for the response only, as in Zeebe; it is not in
 //     Records. A canceled instance answers such a creation with its
 //     ELEMENT_TERMINATED event.
+//   - Outbound lists commands for other partitions (engine/distribution):
+//     the leader sends them after the call is committed, and after a
+//     restart or leader change sends PendingOutbound (the outbox kept in
+//     state) again, until each receiver acknowledges with a command of its
+//     own. Receivers apply a distributed command at most once, so a command
+//     may be sent any number of times.
 //   - JobsAvailable lists job types that became activatable in the call:
 //     created, failed with retries and no backoff, timed out, recurred after
 //     a backoff, yielded, or given back by a resolved incident.

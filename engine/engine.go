@@ -10,6 +10,7 @@ import (
 
 	"github.com/shoalbpm/shoal/engine/applier"
 	"github.com/shoalbpm/shoal/engine/deployment"
+	"github.com/shoalbpm/shoal/engine/distribution"
 	"github.com/shoalbpm/shoal/engine/element"
 	"github.com/shoalbpm/shoal/engine/expr"
 	"github.com/shoalbpm/shoal/engine/graph"
@@ -66,6 +67,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	r := proc.NewRouter()
 	deployment.Register(r)
+	distribution.Register(r)
 	instance.Register(r)
 	element.Register(r)
 	job.Register(r)
@@ -101,7 +103,15 @@ type Result struct {
 	// JobsAvailable are the job types that became activatable in this call
 	// (sorted, unique), so the broker can wake long-polling workers.
 	JobsAvailable []string
+	// Outbound are commands for other partitions (the inter-partition
+	// channel, see engine/distribution), to be sent by the leader once this
+	// call is committed. Those kept in the outbox are also returned by
+	// PendingOutbound until acknowledged.
+	Outbound []Outbound
 }
+
+// Outbound is a command for another partition.
+type Outbound = proc.Outbound
 
 // Process runs client commands (already stamped by the leader with
 // Timestamp and RequestID; Position/Key unset) against the state in kv,
@@ -125,6 +135,9 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if e.ctx == nil {
 		e.st = state.New(kv)
 		c, err = proc.NewContext(e.st, e.graphs, evaluate, e.log, e.cfg.PartitionID, hint)
+		if c != nil {
+			c.SetPartitionCount(e.cfg.PartitionCount)
+		}
 		e.ctx = c
 	} else {
 		e.st.Reset(kv) // state and context keep their buffers from call to call
@@ -153,7 +166,7 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if len(cmds) > 0 {
 		e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}] = (len(records) + len(cmds) - 1) / len(cmds)
 	}
-	return Result{Records: records, Responses: responses, JobsAvailable: types}, nil
+	return Result{Records: records, Responses: responses, JobsAvailable: types, Outbound: c.Sent()}, nil
 }
 
 func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
@@ -280,4 +293,36 @@ func (e *Engine) NextDueTime(kv state.KV) (at int64, ok bool, err error) {
 		}
 	}
 	return at, ok, nil
+}
+
+// PendingOutbound returns the commands of the outbox whose receivers have not
+// acknowledged them, by distribution key then partition: the leader sends
+// them again after a restart or a leader change.
+func (e *Engine) PendingOutbound(kv state.KV) ([]Outbound, error) {
+	st := state.New(kv)
+	type pending struct {
+		key       int64
+		partition int32
+	}
+	var ps []pending
+	if err := st.VisitPendingDistributions(func(key int64, partition int32) bool {
+		ps = append(ps, pending{key, partition})
+		return true
+	}); err != nil {
+		return nil, fmt.Errorf("engine: pending outbound: %w", err)
+	}
+	var out []Outbound
+	for _, p := range ps {
+		d, err := st.GetDistribution(p.key)
+		if err != nil {
+			return nil, fmt.Errorf("engine: pending outbound %d: %w", p.key, err)
+		}
+		if d == nil || d.CommandValue == nil {
+			return nil, fmt.Errorf("engine: pending outbound %d: the distribution is not stored", p.key)
+		}
+		cmd := distribution.Command(p.key, d.Intent, d.CommandValue)
+		cmd.PartitionID = p.partition
+		out = append(out, Outbound{Partition: p.partition, Record: cmd})
+	}
+	return out, nil
 }

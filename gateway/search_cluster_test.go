@@ -103,11 +103,27 @@ func TestSearchesFanOutOverACluster(t *testing.T) {
 		return r
 	}
 	var keys, defs []string
-	for pid := int32(1); pid <= 3; pid++ { // deployments are not distributed yet
-		d := submit(pid, record.Deployment, &record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "three-tasks.bpmn", Resource: []byte(threeTasks)}}})
-		defs = append(defs, strconv.FormatInt(d.Value.(*record.DeploymentRecord).ProcessesMetadata[0].ProcessDefinitionKey, 10))
+	// Deployed on partition 1, distributed to the others.
+	d := submit(1, record.Deployment, &record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "three-tasks.bpmn", Resource: []byte(threeTasks)}}})
+	defs = append(defs, strconv.FormatInt(d.Value.(*record.DeploymentRecord).ProcessesMetadata[0].ProcessDefinitionKey, 10))
+	for pid := int32(1); pid <= 3; pid++ {
 		for range 3 {
-			r := submit(pid, record.ProcessInstanceCreation, &record.ProcessInstanceCreationRecord{BpmnProcessID: "three-tasks", Version: -1})
+			var r record.Record
+			waitFor(t, fmt.Sprintf("the deployment on partition %d", pid), func() bool {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				var err error
+				r, err = nodes[0].Submit(ctx, pid, record.Record{Key: -1, SourceRecordPosition: -1, RecordType: record.Command,
+					ValueType: record.ProcessInstanceCreation, Intent: record.Create,
+					Value: &record.ProcessInstanceCreationRecord{BpmnProcessID: "three-tasks", Version: -1}})
+				if err != nil {
+					t.Fatalf("create on %d: %v", pid, err)
+				}
+				return r.RecordType != record.CommandRejection || r.RejectionType != record.NotFound
+			})
+			if r.RecordType == record.CommandRejection {
+				t.Fatalf("create on %d: %s", pid, r.RejectionReason)
+			}
 			keys = append(keys, strconv.FormatInt(r.Value.(*record.ProcessInstanceCreationRecord).ProcessInstanceKey, 10))
 		}
 	}
@@ -147,7 +163,7 @@ func TestSearchesFanOutOverACluster(t *testing.T) {
 				Items []readmodel.ElementStatistics `json:"items"`
 			}
 			if code := s.call(t, "POST", "/v2/process-definitions/"+d+"/statistics/element-instances", "", &st); code != 200 ||
-				fmt.Sprint(st.Items) != fmt.Sprint([]readmodel.ElementStatistics{{ElementID: "reserve", Active: 3}, {ElementID: "start", Completed: 3}}) {
+				fmt.Sprint(st.Items) != fmt.Sprint([]readmodel.ElementStatistics{{ElementID: "reserve", Active: 9}, {ElementID: "start", Completed: 9}}) {
 				t.Fatalf("node %d: statistics of %s: %d %v", i, d, code, st.Items)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/raft"
 
 	"github.com/shoalbpm/shoal/broker/storage"
+	"github.com/shoalbpm/shoal/engine"
 )
 
 // Config describes one replica of a partition on this node.
@@ -25,6 +26,13 @@ type Config struct {
 	Bootstrap bool
 	NewEngine func() (Engine, error)
 	Logger    *slog.Logger
+	// Send, when set, is called on the leader with every command the engine
+	// sends to another partition (the inter-partition channel): after the
+	// batch that wrote it is applied, and again for the engine's whole
+	// outbox (PendingOutbound) each time this replica becomes leader. It
+	// must not block; the receiver applies a command at most once, so
+	// sending one twice is harmless.
+	Send func(engine.Outbound)
 
 	// QueueSize bounds the commands waiting to be appended; beyond it
 	// Submit fails at once with broker.ErrResourceExhausted. Default 2048.

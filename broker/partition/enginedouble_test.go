@@ -104,3 +104,6 @@ func getInt(kv state.KV, key string) (int64, error) {
 func setInt(kv state.KV, key string, n int64) error {
 	return kv.Set([]byte(key), binary.BigEndian.AppendUint64(nil, uint64(n)))
 }
+
+// PendingOutbound: the double sends nothing to other partitions.
+func (e *testEngine) PendingOutbound(state.KV) ([]engine.Outbound, error) { return nil, nil }

@@ -25,6 +25,7 @@ type Engine interface {
 	Process(kv state.KV, cmds []record.Record) (engine.Result, error)
 	DueCommands(kv state.KV, now int64, limit int) ([]record.Record, error)
 	NextDueTime(kv state.KV) (at int64, ok bool, err error)
+	PendingOutbound(kv state.KV) ([]engine.Outbound, error)
 }
 
 // ErrStopped is returned for entries reaching a partition whose apply has
@@ -36,6 +37,7 @@ type applied struct {
 	index         uint64
 	responses     []engine.Response
 	jobsAvailable []string
+	outbound      []engine.Outbound // commands for other partitions
 	records       int
 	events        map[eventKind]int // for the events_total metric
 	took          time.Duration
@@ -166,6 +168,7 @@ func (f *fsm) applyEntry(b *storage.Batch, l *raft.Log, out *applied) error {
 	}
 	out.responses = append(out.responses, res.Responses...)
 	out.jobsAvailable = append(out.jobsAvailable, res.JobsAvailable...)
+	out.outbound = append(out.outbound, res.Outbound...)
 	out.records += len(res.Records)
 	for i := range res.Records {
 		if r := &res.Records[i]; r.RecordType == record.Event {

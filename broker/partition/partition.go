@@ -43,8 +43,11 @@ type Partition struct {
 	wait   *pending
 	reqIDs atomic.Uint64
 
-	leader   atomic.Bool
-	kick     chan struct{} // wakes the scheduler (after applies, leader change)
+	leader atomic.Bool
+	kick   chan struct{} // wakes the scheduler (after applies, leader change)
+	// resend asks the scheduler to send the engine's outbox (set when
+	// this replica becomes leader).
+	resend   atomic.Bool
 	watchers *watchers
 	metrics  *Metrics
 
@@ -305,6 +308,11 @@ func (p *Partition) afterApply(a applied) {
 	for _, jobType := range a.jobsAvailable {
 		p.watchers.notify(jobType)
 	}
+	if p.cfg.Send != nil && p.leader.Load() {
+		for _, o := range a.outbound {
+			p.cfg.Send(o)
+		}
+	}
 	p.metrics.records.Add(float64(a.records))
 	p.metrics.processing.Observe(a.took.Seconds())
 	p.metrics.addEvents(a.events)
@@ -324,6 +332,7 @@ func (p *Partition) setLeader(isLeader bool) {
 		p.cfg.Logger.Info("partition role changed", "leader", isLeader)
 		p.metrics.leaderChanges.Inc()
 		if isLeader {
+			p.resend.Store(true)
 			p.metrics.role.Set(1)
 		} else {
 			p.metrics.role.Set(0)

@@ -3,6 +3,7 @@ package partition
 import (
 	"time"
 
+	"github.com/shoalbpm/shoal/engine"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/engine/state"
 )
@@ -30,6 +31,12 @@ func (p *Partition) schedule() {
 		if !p.leader.Load() || p.fsm.stopped() != nil {
 			timer.Stop()
 			continue
+		}
+		if p.resend.Swap(false) {
+			if err := p.sendOutbox(); err != nil {
+				p.cfg.Logger.Warn("reading the outbox failed", "err", err)
+				p.resend.Store(true) // try again at the next wake
+			}
 		}
 		next, ok, err := p.runDue()
 		if err != nil {
@@ -72,4 +79,30 @@ func (p *Partition) runDue() (next int64, ok bool, err error) {
 			return 0, false, applyError(err)
 		}
 	}
+}
+
+// sendOutbox hands every command of the engine's outbox to Config.Send: a
+// new leader resends what its predecessors may not have delivered. (A
+// command applied after the leader flag was set is sent by afterApply too;
+// twice is harmless.)
+func (p *Partition) sendOutbox() error {
+	if p.cfg.Send == nil {
+		return nil
+	}
+	var out []engine.Outbound
+	err := p.fsm.withEngine(func(e Engine, kv state.KV) error {
+		var err error
+		out, err = e.PendingOutbound(kv)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(out) > 0 {
+		p.cfg.Logger.Info("resending the outbox", "commands", len(out))
+	}
+	for _, o := range out {
+		p.cfg.Send(o)
+	}
+	return nil
 }

@@ -81,6 +81,17 @@ func lookup(vt record.ValueType, intent record.Intent) Func {
 		if intent == record.Created {
 			return creationCreated
 		}
+	case record.CommandDistribution:
+		switch intent {
+		case record.Started:
+			return distributionStarted
+		case record.Distributing:
+			return distributionDistributing
+		case record.Acknowledged:
+			return distributionAcknowledged
+		case record.Finished:
+			return distributionFinished
+		}
 	}
 	return nil
 }

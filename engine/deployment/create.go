@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/shoalbpm/shoal/bpmn"
+	"github.com/shoalbpm/shoal/engine/distribution"
 	"github.com/shoalbpm/shoal/engine/proc"
 	"github.com/shoalbpm/shoal/engine/record"
 )
@@ -28,6 +29,9 @@ func create(c *proc.Context) error {
 	d, ok := c.Cmd.Value.(*record.DeploymentRecord)
 	if !ok {
 		return c.Reject(record.InvalidArgument, "Expected a deployment record, but got %T", c.Cmd.Value)
+	}
+	if distribution.IsDistributed(c) {
+		return createDistributed(c, d)
 	}
 	if len(d.Resources) == 0 {
 		return c.Reject(record.InvalidArgument, "Expected to deploy at least one resource, but none given")
@@ -62,7 +66,60 @@ func create(c *proc.Context) error {
 		return err
 	}
 	c.Respond(r)
+	return distribution.Distribute(c, record.Create, &out)
+}
+
+// createDistributed stores a deployment distributed from the partition that
+// created it, with its keys and versions, and acknowledges it. A process is
+// created when its key is unknown here, whatever the duplicate flag says
+// (an earlier distribution may not have arrived yet); a deployment already
+// stored is only acknowledged again (the sender retries until it hears).
+func createDistributed(c *proc.Context, d *record.DeploymentRecord) error {
+	if d.DeploymentKey == 0 {
+		return c.Reject(record.InvalidArgument, "Expected a distributed deployment to carry its deployment key, but it has none")
+	}
+	known, err := c.State.HasDeployment(d.DeploymentKey)
+	if err != nil {
+		return err
+	}
+	if !known {
+		for i := range d.ProcessesMetadata {
+			if err := createDistributedProcess(c, d, &d.ProcessesMetadata[i]); err != nil {
+				return err
+			}
+		}
+		r, err := c.Event(d.DeploymentKey, record.Created, d)
+		if err != nil {
+			return err
+		}
+		c.Respond(r)
+	} else {
+		c.Respond(c.Cmd)
+	}
+	distribution.Acknowledge(c)
 	return nil
+}
+
+func createDistributedProcess(c *proc.Context, d *record.DeploymentRecord, m *record.ProcessMetadata) error {
+	prev, err := c.State.GetProcess(m.ProcessDefinitionKey)
+	if err != nil || prev != nil {
+		return err
+	}
+	var res *record.Resource
+	for i := range d.Resources {
+		if d.Resources[i].ResourceName == m.ResourceName {
+			res = &d.Resources[i]
+		}
+	}
+	if res == nil {
+		return fmt.Errorf("distributed deployment %d: no resource %q for process %s", d.DeploymentKey, m.ResourceName, m.BpmnProcessID)
+	}
+	_, err = c.Event(m.ProcessDefinitionKey, record.Created, &record.ProcessRecord{
+		BpmnProcessID: m.BpmnProcessID, Version: m.Version, ProcessDefinitionKey: m.ProcessDefinitionKey,
+		ResourceName: m.ResourceName, Checksum: m.Checksum, Resource: res.Resource,
+		DeploymentKey: d.DeploymentKey, TenantID: m.TenantID,
+	})
+	return err
 }
 
 func findGraph(procs []compiled, id string) *bpmn.Graph {

@@ -8,8 +8,13 @@
 // version and a new key, and a PROCESS CREATED event carries the resource.
 //
 // Distribution: versions and keys are decided here, on the deploying
-// partition, and written into DEPLOYMENT CREATED. A later issue can send
-// that record to the other partitions (Zeebe's DEPLOYMENT DISTRIBUTE /
-// COMMAND_DISTRIBUTION), where the PROCESS and DEPLOYMENT appliers store the
-// processes as they are, without assigning anything again.
+// partition, and written into DEPLOYMENT CREATED; then the deployment is
+// sent to every other partition (engine/distribution, COMMAND_DISTRIBUTION
+// STARTED/DISTRIBUTING). There DEPLOYMENT CREATE arrives keyed by the
+// distribution key (a key of the sending partition): the processes whose
+// keys are unknown are stored as they are (PROCESS CREATED), then
+// DEPLOYMENT CREATED, and the command is acknowledged; a deployment already
+// stored is only acknowledged again. Deployments belong on one partition
+// (the gateway sends them to partition 1): two partitions deploying the
+// same process id would each number their versions.
 package deployment

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shoalbpm/shoal/engine"
 	"github.com/shoalbpm/shoal/engine/record"
 )
 
@@ -86,6 +87,8 @@ func summary(r *record.Record) string {
 		return strings.Join(ps, " ")
 	case *record.ProcessRecord:
 		return fmt.Sprintf("%s v%d", v.BpmnProcessID, v.Version)
+	case *record.CommandDistributionRecord:
+		return fmt.Sprintf("partition=%d %s %s", v.PartitionID, v.CommandValueType, v.Intent)
 	case *record.VariableDocumentRecord:
 		return fmt.Sprintf("scope=%s %s vars=%s", shortKey(v.ScopeKey), v.UpdateSemantics, jsonText(v.Variables))
 	}
@@ -189,7 +192,7 @@ func repoRoot(t testing.TB) string {
 // pair by pair (Zeebe's ContinuouslyReplayTest).
 func (h *Harness) CheckReplay() {
 	h.T.Helper()
-	e, err := newEngine()
+	e, err := engine.New(h.cfg)
 	if err != nil {
 		h.T.Fatal(err)
 	}

@@ -22,6 +22,8 @@ type Harness struct {
 	// Now is the clock stamped on commands (ms); AdvanceTime moves it.
 	Now int64
 
+	cfg       engine.Config
+	outbound  []engine.Outbound
 	records   []record.Record
 	responses map[uint64]record.Record
 	jobTypes  []string
@@ -31,11 +33,19 @@ type Harness struct {
 // New returns a harness with an empty partition.
 func New(t testing.TB) *Harness {
 	t.Helper()
-	e, err := engine.New(engine.Config{PartitionID: Partition, PartitionCount: 1})
+	return NewPartition(t, Partition, 1)
+}
+
+// NewPartition returns a harness running partition id of a cluster of count
+// partitions (see Cluster for several partitions together).
+func NewPartition(t testing.TB, id, count int32) *Harness {
+	t.Helper()
+	cfg := engine.Config{PartitionID: id, PartitionCount: count}
+	e, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, Engine: e, KV: state.NewMemKV(), Now: StartTime, responses: map[uint64]record.Record{}}
+	h := &Harness{T: t, Engine: e, KV: state.NewMemKV(), Now: StartTime, cfg: cfg, responses: map[uint64]record.Record{}}
 	// Every scenario doubles as a replay test: at its end, the log must
 	// rebuild the state it left.
 	t.Cleanup(func() {
@@ -66,6 +76,7 @@ func (h *Harness) Submit(cmds ...record.Record) engine.Result {
 		h.responses[r.RequestID] = r.Record
 	}
 	h.jobTypes = append(h.jobTypes, res.JobsAvailable...)
+	h.outbound = append(h.outbound, res.Outbound...)
 	return res
 }
 
@@ -161,8 +172,12 @@ func progressed(rs []record.Record) bool {
 	return false
 }
 
-func newEngine() (*engine.Engine, error) {
-	return engine.New(engine.Config{PartitionID: Partition, PartitionCount: 1})
+// TakeOutbound returns the commands for other partitions written since the
+// last call and forgets them.
+func (h *Harness) TakeOutbound() []engine.Outbound {
+	out := h.outbound
+	h.outbound = nil
+	return out
 }
 
 func newKV() *state.MemKV { return state.NewMemKV() }

@@ -40,17 +40,20 @@ type Context struct {
 
 	cur       record.Record // the current command (Cmd points here)
 	partition int32
-	nextKey   int64 // the counter of the last key handed out
-	nextPos   int64 // the position of the last record written
-	env       applier.Env
-	records   []record.Record
-	queue     []int // indexes into records of commands; queue[head:] are still to process
-	head      int
-	responses []Response
-	jobTypes  map[string]struct{}
-	external  bool                           // the current command came from Append (a client or the leader)
-	piArena   []record.ProcessInstanceRecord // see PI
-	rejected  bool
+	// partitionCount is the number of partitions (1 unless set).
+	partitionCount int32
+	outbound       []Outbound // commands for other partitions (Send)
+	nextKey        int64      // the counter of the last key handed out
+	nextPos        int64      // the position of the last record written
+	env            applier.Env
+	records        []record.Record
+	queue          []int // indexes into records of commands; queue[head:] are still to process
+	head           int
+	responses      []Response
+	jobTypes       map[string]struct{}
+	external       bool                           // the current command came from Append (a client or the leader)
+	piArena        []record.ProcessInstanceRecord // see PI
+	rejected       bool
 }
 
 // NewContext prepares a context for one Process call, continuing from the
@@ -77,6 +80,7 @@ func (c *Context) Reset(sizeHint int) error {
 	c.records = make([]record.Record, 0, sizeHint) // handed to the caller: never reused
 	c.queue, c.head = c.queue[:0], 0
 	c.responses = nil
+	c.outbound = nil
 	clear(c.jobTypes)
 	c.piArena = nil
 	c.Cmd, c.cur, c.Now, c.rejected, c.external = nil, record.Record{}, 0, false, false
@@ -109,6 +113,31 @@ func (c *Context) NextKey() int64 {
 
 // Partition is the partition this context writes for.
 func (c *Context) Partition() int32 { return c.partition }
+
+// PartitionCount is the number of partitions of the cluster.
+func (c *Context) PartitionCount() int32 { return c.partitionCount }
+
+// SetPartitionCount tells the context how many partitions the cluster has.
+func (c *Context) SetPartitionCount(n int32) { c.partitionCount = n }
+
+// Outbound is a command for another partition.
+type Outbound struct {
+	Partition int32
+	Record    record.Record
+}
+
+// Send queues cmd for partition to, to be sent by the broker once this call
+// is committed (see engine/distribution). It is stamped with the current
+// command's timestamp.
+func (c *Context) Send(to int32, cmd record.Record) {
+	cmd.RecordType = record.Command
+	cmd.Timestamp = c.Cmd.Timestamp
+	cmd.PartitionID = to
+	c.outbound = append(c.outbound, Outbound{Partition: to, Record: cmd})
+}
+
+// Sent returns the commands queued by Send in this call.
+func (c *Context) Sent() []Outbound { return c.outbound }
 
 func (c *Context) append(r record.Record) int {
 	c.nextPos++

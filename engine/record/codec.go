@@ -375,6 +375,7 @@ var names = func() map[string]string {
 		string(Canceled), string(ThrowError), string(ErrorThrown), string(RecurAfterBackoff),
 		string(RecurredAfterBackoff), string(Yield), string(Yielded), string(UpdateTimeout),
 		string(TimeoutUpdated), string(Activate), string(Activated), string(Resolve), string(Resolved),
+		string(Started), string(Distributing), string(Acknowledge), string(Acknowledged), string(Finished),
 		DefaultTenant, SemanticsLocal, SemanticsPropagate,
 		"PROCESS", "SUB_PROCESS", "START_EVENT", "END_EVENT", "SERVICE_TASK", "USER_TASK",
 		"SCRIPT_TASK", "EXCLUSIVE_GATEWAY", "PARALLEL_GATEWAY", "INCLUSIVE_GATEWAY",

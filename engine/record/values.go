@@ -175,6 +175,7 @@ func (*JobBatchRecord) ValueType() ValueType                { return JobBatch }
 func (*VariableRecord) ValueType() ValueType                { return Variable }
 func (*VariableDocumentRecord) ValueType() ValueType        { return VariableDocument }
 func (*IncidentRecord) ValueType() ValueType                { return Incident }
+func (*CommandDistributionRecord) ValueType() ValueType     { return CommandDistribution }
 
 // NewValue returns an empty value for vt, or nil if the type is unknown.
 func NewValue(vt ValueType) Value {
@@ -199,6 +200,8 @@ func NewValue(vt ValueType) Value {
 		return &VariableDocumentRecord{}
 	case Incident:
 		return &IncidentRecord{}
+	case CommandDistribution:
+		return &CommandDistributionRecord{}
 	}
 	return nil
 }

@@ -82,6 +82,14 @@ const (
 	// INCIDENT.
 	Resolve  Intent = "RESOLVE"
 	Resolved Intent = "RESOLVED"
+
+	// COMMAND_DISTRIBUTION (Zeebe's CommandDistributionIntent): events on
+	// the sending partition, ACKNOWLEDGE the command sent back to it.
+	Started      Intent = "STARTED"
+	Distributing Intent = "DISTRIBUTING"
+	Acknowledge  Intent = "ACKNOWLEDGE"
+	Acknowledged Intent = "ACKNOWLEDGED"
+	Finished     Intent = "FINISHED"
 )
 
 // Incident error types (Zeebe's ErrorType).

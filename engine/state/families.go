@@ -44,6 +44,12 @@ const (
 	FamIncidentByJob Family = 16
 	// processInstanceKey => AwaitResult: creations waiting for the result.
 	FamAwaitResult Family = 17
+	// distributionKey => record.CommandDistributionRecord (STARTED, with
+	// the command value): distributions of this partition not finished.
+	FamDistribution Family = 18
+	// distributionKey partition(4) => nil: receivers that have not
+	// acknowledged yet (the outbox).
+	FamDistributionPending Family = 19
 )
 
 // key starts a key of family f in the next scratch buffer of a small ring.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,7 @@ type env struct {
 	model  *readmodel.Model
 	runner *exporter.Runner
 	cfg    readmodel.Config
+	defs   map[int32]int64 // definition to create instances of, by partition (deploy)
 }
 
 func newEnv(t testing.TB, cfg readmodel.Config) *env {
@@ -137,15 +139,45 @@ func (e *env) submit(partition int32, vt record.ValueType, intent record.Intent,
 	return r
 }
 
+// deploy deploys a version of the process for the instances of a
+// partition (partition 1's is oneTask itself, the others' a variant), on
+// partition 1, where deployments go and are distributed from; it waits
+// until every partition has it. create then starts instances of that
+// version on that partition.
 func (e *env) deploy(partition int32) int64 {
-	r := e.submit(partition, record.Deployment, record.Create, -1,
-		&record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "one-task.bpmn", Resource: []byte(oneTask)}}})
-	return r.Value.(*record.DeploymentRecord).ProcessesMetadata[0].ProcessDefinitionKey
+	e.t.Helper()
+	xml := oneTask
+	if partition != 1 {
+		xml = strings.Replace(oneTask, "</bpmn:definitions>", fmt.Sprintf("<!-- for partition %d -->\n</bpmn:definitions>", partition), 1)
+	}
+	r := e.submit(1, record.Deployment, record.Create, -1,
+		&record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "one-task.bpmn", Resource: []byte(xml)}}})
+	key := r.Value.(*record.DeploymentRecord).ProcessesMetadata[0].ProcessDefinitionKey
+	checkFor(e.t, 10*time.Second, func() error {
+		for id := int32(1); id <= 2; id++ {
+			found := false
+			if err := e.node.Partition(id).Records().Read(0, func(r record.Record) bool {
+				found = r.RecordType == record.Event && r.ValueType == record.Process && r.Key == key
+				return !found
+			}); err != nil {
+				return err
+			}
+			if !found {
+				return fmt.Errorf("partition %d has no process %d yet", id, key)
+			}
+		}
+		return nil
+	})
+	if e.defs == nil {
+		e.defs = map[int32]int64{}
+	}
+	e.defs[partition] = key
+	return key
 }
 
 func (e *env) create(partition int32, vars map[string]any) int64 {
 	r := e.submit(partition, record.ProcessInstanceCreation, record.Create, -1,
-		&record.ProcessInstanceCreationRecord{BpmnProcessID: "one-task", Version: -1, Variables: vars})
+		&record.ProcessInstanceCreationRecord{BpmnProcessID: "one-task", Version: -1, ProcessDefinitionKey: e.defs[partition], Variables: vars})
 	return r.Value.(*record.ProcessInstanceCreationRecord).ProcessInstanceKey
 }
 
