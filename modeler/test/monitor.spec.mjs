@@ -258,5 +258,10 @@ test('a subprocess nests its element instances in the timeline; a click on an el
     assert.match(await page.locator('.mon-diagram .djs-element[data-element-id="g1"]').getAttribute('class'), /mon-taken/);
     await screenshot(page, '16-monitor-subprocess');
     assert.deepEqual(m.errors, [], 'no errors in the browser console');
+
+    // an instance that does not exist: said so (after waiting for the read model a moment)
+    await page.evaluate(() => { location.hash = '#/instances/2251799813600001'; });
+    await page.locator('.mon-error h2').filter({ hasText: 'Not found' }).waitFor({ timeout: 10000 });
+    assert.match(await page.title(), /^Not found/);
   }, `#/instances/${key}`);
 });

@@ -501,7 +501,22 @@ export default class Monitor {
   // ------------------------------------------------------------ one instance
 
   async _instanceView(key) {
-    let instance = await this.api.get(`/v2/process-instances/${encodeURIComponent(key)}`);
+    // a just-started instance reaches the read model a moment later: wait a little for it
+    let instance;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        instance = await this.api.get(`/v2/process-instances/${encodeURIComponent(key)}`);
+        break;
+      } catch (err) {
+        if (err.status !== 404 || attempt >= 20 || !this._alive()) {
+          throw err;
+        }
+        if (attempt === 0) {
+          this.root.innerHTML = '<div class="mon-page"><p class="mon-empty">Waiting for the instance…</p></div>';
+        }
+        await new Promise(resolve => setTimeout(resolve, 150));
+      }
+    }
     if (!this._alive()) {
       return;
     }
