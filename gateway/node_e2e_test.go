@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/gateway"
 	"github.com/shoalbpm/shoal/gateway/client"
 )
@@ -49,6 +50,19 @@ func startRealNode(t *testing.T, partitions int32) *realNode {
 	rn := startNode(t, partitions)
 	if _, err := rn.c.Deploy(context.Background(), client.Resource{Name: "three-tasks.bpmn", Content: []byte(threeTasks)}); err != nil {
 		t.Fatal(err)
+	}
+	// The deployment is made on partition 1 and distributed to the others.
+	for id := int32(1); id <= partitions; id++ {
+		waitFor(t, fmt.Sprintf("the deployment on partition %d", id), func() bool {
+			found := false
+			if err := rn.node.Partition(id).Records().Read(0, func(r record.Record) bool {
+				found = r.RecordType == record.Event && r.ValueType == record.Deployment && r.Intent == record.Created
+				return !found
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return found
+		})
 	}
 	return rn
 }
@@ -113,9 +127,12 @@ func TestRealNodeWorkersCompleteManyInstances(t *testing.T) {
 	for _, pollOnly := range []bool{false, true} {
 		name := map[bool]string{false: "push stream", true: "long polling"}[pollOnly]
 		t.Run(name, func(t *testing.T) {
-			// One partition until the broker distributes deployments to
-			// every partition (new instances go round-robin over them).
-			rn := startRealNode(t, 1)
+			// The push stream on three partitions (the deployment is
+			// distributed to every partition, new instances go
+			// round-robin over them); long polling on one, to keep the
+			// test's time in bounds on two cores.
+			partitions := map[bool]int32{false: 3, true: 1}[pollOnly]
+			rn := startRealNode(t, partitions)
 			workers := startWorkers(t, rn.c, pollOnly)
 			ctx := context.Background()
 
@@ -152,6 +169,25 @@ func TestRealNodeWorkersCompleteManyInstances(t *testing.T) {
 			waitFor(t, fmt.Sprintf("%d instances to pass all three tasks", n), func() bool {
 				return workers[2].Handled() >= int64(n+1)
 			})
+			total := 0
+			for id := int32(1); id <= partitions; id++ { // every partition ran instances
+				c := 0
+				if err := rn.node.Partition(id).Records().Read(0, func(r record.Record) bool {
+					if r.RecordType == record.Event && r.ValueType == record.ProcessInstanceCreation && r.Intent == record.Created {
+						c++
+					}
+					return true
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if c == 0 {
+					t.Fatalf("partition %d created no instance", id)
+				}
+				total += c
+			}
+			if total != n+1 {
+				t.Fatalf("%d instances created over the partitions, want %d", total, n+1)
+			}
 			for i, w := range workers {
 				if w.Polling() != pollOnly {
 					t.Fatalf("worker %d polling = %v", i, w.Polling())
