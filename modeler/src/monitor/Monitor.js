@@ -705,7 +705,9 @@ export default class Monitor {
       scopes.get(v.scopeKey).push(v);
     }
     const byKey = new Map(items.map(i => [ i.elementInstanceKey, i ]));
-    const active = inst.state === 'ACTIVE';
+    // variables can be set on the instance and on its scopes that still run
+    const open = (scope) => inst.state === 'ACTIVE' &&
+      (scope === key || (byKey.get(scope) && byKey.get(scope).state === 'ACTIVE'));
     const scopeName = (k) => {
       if (k === key) {
         return 'Process instance';
@@ -720,9 +722,9 @@ export default class Monitor {
           ${vars.length ? `<table class="mon-vars"><tbody>${vars.map(v => `
             <tr data-name="${esc(v.name)}"><th class="mon-mono">${esc(v.name)}</th>
               <td class="mon-var-value"><code>${esc(v.value)}</code>${v.isTruncated ? ' <span class="mon-soft">(truncated)</span>' : ''}</td>
-              <td class="mon-var-actions">${active && !v.isTruncated ? '<button type="button" class="mon-icon-button mon-edit" title="Edit the value" aria-label="Edit ' + esc(v.name) + '">✎</button>' : ''}</td></tr>`).join('')}
+              <td class="mon-var-actions">${open(scope) && !v.isTruncated ? '<button type="button" class="mon-icon-button mon-edit" title="Edit the value" aria-label="Edit ' + esc(v.name) + '">✎</button>' : ''}</td></tr>`).join('')}
           </tbody></table>` : '<p class="mon-empty">No variables.</p>'}
-          ${active ? '<button type="button" class="mon-link-button mon-add">+ Add variable</button>' : ''}
+          ${open(scope) ? '<button type="button" class="mon-link-button mon-add">+ Add variable</button>' : ''}
         </div>`).join('')}`;
 
     const openEditor = (scopeEl, row, name, value) => {
