@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -73,6 +74,7 @@ type nodeSettings struct {
 	retention         time.Duration
 	logFormat         string
 	logLevel          string
+	pprof             bool
 }
 
 func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
@@ -89,6 +91,7 @@ func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
 	fs.DurationVar(&s.retention, "read-model-retention", 7*24*time.Hour, "how long finished process instances stay searchable")
 	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&s.pprof, "pprof", false, "serve Go's profiler at /debug/pprof/ on the HTTP port (for profiling; off by default)")
 	if cluster {
 		fs.Int32Var(&s.nodeID, "node-id", 0, "this node's id, 0 to cluster-size - 1")
 		fs.Int32Var(&s.clusterSize, "cluster-size", 1, "number of nodes in the cluster")
@@ -198,7 +201,7 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	}
 	node.SetExportedPosition(rm.runner.Exported) // trim record logs only below it
 	gw := gateway.New(node, gateway.Config{Logger: logger, Version: version, ReadModel: rm.model})
-	srv := &http.Server{Addr: s.httpAddr, Handler: httpHandler(node, gw.Handler()), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: s.httpAddr, Handler: httpHandler(node, gw.Handler(), s.pprof), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", s.httpAddr)
 	if err != nil {
 		rm.Close()
@@ -238,8 +241,15 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 // httpHandler is the node's one HTTP server: operations endpoints, and the
 // application — the REST API (gateway) at /v2/ and the web app (modeler) at
 // every other path. This is the one place to mount more.
-func httpHandler(node *broker.Node, api http.Handler) http.Handler {
+func httpHandler(node *broker.Node, api http.Handler, profile bool) http.Handler {
 	mux := http.NewServeMux()
+	if profile {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(node.Registry(), promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		status(w, node.Healthy(), "healthy", "unhealthy: a partition stopped applying")

@@ -89,7 +89,7 @@ func TestNodeHTTPServesHealthReadyAndMetrics(t *testing.T) {
 	}
 	defer node.Close()
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	srv := httptest.NewServer(httpHandler(node, api))
+	srv := httptest.NewServer(httpHandler(node, api, true))
 	defer srv.Close()
 	get := func(path string) (int, string) {
 		resp, err := http.Get(srv.URL + path)
@@ -119,5 +119,8 @@ func TestNodeHTTPServesHealthReadyAndMetrics(t *testing.T) {
 	}
 	if code, _ := get("/v2/topology"); code != http.StatusTeapot {
 		t.Errorf("/v2/topology = %d, want the API handler's answer", code)
+	}
+	if code, body := get("/debug/pprof/"); code != http.StatusOK || !strings.Contains(body, "goroutine") {
+		t.Errorf("/debug/pprof/ = %d without the profile index", code)
 	}
 }
