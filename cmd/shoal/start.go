@@ -75,6 +75,7 @@ type nodeSettings struct {
 	logFormat         string
 	logLevel          string
 	pprof             bool
+	exporterJSONL     string
 }
 
 func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
@@ -91,6 +92,7 @@ func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
 	fs.DurationVar(&s.retention, "read-model-retention", 7*24*time.Hour, "how long finished process instances stay searchable")
 	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&s.exporterJSONL, "exporter-jsonl", "", "directory to export every record to as JSON lines, a file per partition (empty: off)")
 	fs.BoolVar(&s.pprof, "pprof", false, "serve Go's profiler at /debug/pprof/ on the HTTP port (for profiling; off by default)")
 	if cluster {
 		fs.Int32Var(&s.nodeID, "node-id", 0, "this node's id, 0 to cluster-size - 1")
@@ -194,12 +196,12 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	if err != nil {
 		return fail(err)
 	}
-	rm, err := startReadModel(node, s.dataDir, s.partitions, s.retention, logger)
+	rm, err := startExporters(node, s, logger)
 	if err != nil {
 		node.Close()
 		return fail(err)
 	}
-	node.SetExportedPosition(rm.runner.Exported) // trim record logs only below it
+	node.SetExportedPosition(rm.Exported) // trim record logs only below it
 	gw := gateway.New(node, gateway.Config{Logger: logger, Version: version, ReadModel: rm.model})
 	srv := &http.Server{Addr: s.httpAddr, Handler: httpHandler(node, gw.Handler(), s.pprof), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", s.httpAddr)
@@ -227,7 +229,7 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
 	if cerr := rm.Close(); cerr != nil {
-		logger.Error("read model close", "err", cerr)
+		logger.Error("exporters close", "err", cerr)
 	}
 	if cerr := node.Close(); cerr != nil {
 		return fail(fmt.Errorf("close: %w", cerr))
