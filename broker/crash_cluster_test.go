@@ -38,10 +38,11 @@ func TestSIGKILLedLeadersLoseNoAcknowledgedInstance(t *testing.T) {
 			n.cmd.Wait()
 		}
 	}()
-	for id := int32(1); id <= 2; id++ {
-		nodes[0].mustTo(id, record.Deployment, record.Create, -1,
-			&record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "one-task.bpmn", Resource: []byte(oneTask)}}})
-	}
+	nodes[0].mustTo(1, record.Deployment, record.Create, -1,
+		&record.DeploymentRecord{Resources: []record.Resource{{ResourceName: "one-task.bpmn", Resource: []byte(oneTask)}}})
+	// Distributed to partition 2: an instance can be created there.
+	nodes[0].mustTo(2, record.ProcessInstanceCreation, record.Create, -1,
+		&record.ProcessInstanceCreationRecord{BpmnProcessID: "one-task", Version: -1})
 
 	var mu sync.Mutex
 	acked := map[int64]bool{}

@@ -13,7 +13,7 @@ import (
 // given nodes (nil ones skipped) holds version of the one-task process.
 func waitDeployed(t *testing.T, nodes []*Node, count, version int32) {
 	t.Helper()
-	checkFor(t, 30*time.Second, func() error {
+	checkFor(t, 45*time.Second, func() error {
 		for _, n := range nodes {
 			if n == nil {
 				continue
@@ -41,7 +41,7 @@ func waitDeployed(t *testing.T, nodes []*Node, count, version int32) {
 // waiting for an acknowledgement.
 func waitOutboxEmpty(t *testing.T, n *Node, id int32) {
 	t.Helper()
-	checkFor(t, 30*time.Second, func() error {
+	checkFor(t, 45*time.Second, func() error {
 		return checkPending(n, id)
 	})
 }

@@ -106,20 +106,17 @@ func (n *Node) send(from int32, cmd engine.Outbound) {
 	}()
 }
 
-// deliver submits cmd to its partition until it is answered, this node no
-// longer leads the sending partition (the new leader resends its outbox),
-// or the node closes.
+// deliver submits cmd to its partition until it is answered or the node
+// closes. It goes on after this node stops leading the sending partition
+// (the new leader sends its outbox too): receivers apply a command once, and
+// stopping would race with leading again (a resend finding this send still
+// in flight would be dropped).
 func (n *Node) deliver(from int32, cmd engine.Outbound) {
 	ctx := n.out.ctx
 	backoff := outboundMinBackoff
 	log := n.logger.With("from", from, "to", cmd.Partition, "valueType", cmd.Record.ValueType, "intent", cmd.Record.Intent, "key", cmd.Record.Key)
 	for attempt := 1; ; attempt++ {
 		if n.started.Load() { // n.parts is complete
-			p := n.parts[from]
-			if p == nil || !p.IsLeader() {
-				log.Debug("outbound command left to the new leader")
-				return
-			}
 			sctx, cancel := context.WithTimeout(ctx, outboundTimeout)
 			rec, err := n.Submit(sctx, cmd.Partition, cmd.Record)
 			cancel()

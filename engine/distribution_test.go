@@ -173,3 +173,16 @@ func TestDistribution_RecordsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestDistribution_DeploymentsAreTakenOnPartitionOneOnly(t *testing.T) {
+	c := NewCluster(t, 2)
+	reason := c.Part(2).DeployRejected("order.bpmn", taskOf("order", "pack"))
+	if reason != "Expected to deploy on partition 1, the deployment partition, but this is partition 2" {
+		t.Fatalf("reason = %q", reason)
+	}
+	if out := c.Part(2).TakeOutbound(); len(out) != 0 {
+		t.Fatalf("a rejected deployment sent %+v", out)
+	}
+	// A single partition is partition 1.
+	New(t).Deploy("order.bpmn", taskOf("order", "pack"))
+}

@@ -13,6 +13,10 @@ import (
 	"github.com/shoalbpm/shoal/engine/record"
 )
 
+// DeploymentPartition is the partition that takes deployments and
+// distributes them to the others (Zeebe's Protocol.DEPLOYMENT_PARTITION).
+const DeploymentPartition = 1
+
 // Register routes the deployment commands.
 func Register(r *proc.Router) {
 	r.On(record.Deployment, record.Create, proc.ProcessorFunc(create))
@@ -32,6 +36,11 @@ func create(c *proc.Context) error {
 	}
 	if distribution.IsDistributed(c) {
 		return createDistributed(c, d)
+	}
+	if c.PartitionCount() > 1 && c.Partition() != DeploymentPartition {
+		// Versions are numbered on one partition only: two partitions
+		// numbering them would give one version two keys.
+		return c.Reject(record.InvalidArgument, "Expected to deploy on partition %d, the deployment partition, but this is partition %d", DeploymentPartition, c.Partition())
 	}
 	if len(d.Resources) == 0 {
 		return c.Reject(record.InvalidArgument, "Expected to deploy at least one resource, but none given")

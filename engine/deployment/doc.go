@@ -14,7 +14,7 @@
 // distribution key (a key of the sending partition): the processes whose
 // keys are unknown are stored as they are (PROCESS CREATED), then
 // DEPLOYMENT CREATED, and the command is acknowledged; a deployment already
-// stored is only acknowledged again. Deployments belong on one partition
-// (the gateway sends them to partition 1): two partitions deploying the
-// same process id would each number their versions.
+// stored is only acknowledged again. Deployments are taken on partition 1
+// only (DeploymentPartition; the gateway sends them there); elsewhere they
+// are rejected, since two partitions would each number the versions.
 package deployment
