@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,21 +11,7 @@ import (
 // exit code.
 func runCheck(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errw bytes.Buffer
-	root := newRootCmd()
-	root.SetOut(&out)
-	root.SetErr(&errw)
-	root.SetArgs(append([]string{"check"}, args...))
-	err := root.Execute()
-	code := 0
-	var ee exitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-	case err != nil:
-		t.Fatalf("check: %v", err)
-	}
-	return out.String(), errw.String(), code
+	return runShoal(t, append([]string{"check"}, args...)...)
 }
 
 func TestCheckPrintsProblemsLikeACompiler(t *testing.T) {

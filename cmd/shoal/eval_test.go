@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"testing"
 )
 
@@ -10,21 +8,7 @@ import (
 // exit code.
 func runEvalCmd(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errw bytes.Buffer
-	root := newRootCmd()
-	root.SetOut(&out)
-	root.SetErr(&errw)
-	root.SetArgs(append([]string{"eval"}, args...))
-	err := root.Execute()
-	code := 0
-	var ee exitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-	case err != nil:
-		t.Fatalf("eval: %v", err)
-	}
-	return out.String(), errw.String(), code
+	return runShoal(t, append([]string{"eval"}, args...)...)
 }
 
 func TestEvalCommand(t *testing.T) {
