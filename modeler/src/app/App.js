@@ -151,8 +151,9 @@ export default class App {
         const partitions = t.partitionsCount || 0;
         const healthy = (t.brokers || []).every(b => (b.partitions || []).every(p => p.health === 'healthy'));
         el.className = `connection ${healthy ? 'ok' : 'warn'}`;
-        text.textContent = `Shoal ${t.gatewayVersion || ''} · ${brokers} broker${brokers === 1 ? '' : 's'} · ${partitions} partition${partitions === 1 ? '' : 's'}`;
-        el.title = healthy ? 'Connected to the engine' : 'Connected, but some partitions are not healthy';
+        // Short, so the toolbar keeps to one row on a laptop; the version is in the tooltip.
+        text.textContent = `${brokers} broker${brokers === 1 ? '' : 's'} · ${partitions} partition${partitions === 1 ? '' : 's'}`;
+        el.title = `Shoal ${t.gatewayVersion || ''}: ` + (healthy ? 'connected to the engine' : 'connected, but some partitions are not healthy');
       } catch (err) {
         el.className = 'connection down';
         text.textContent = 'Engine unreachable';
