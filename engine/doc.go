@@ -58,6 +58,15 @@
 //   - JobsAvailable lists job types that became activatable in the call:
 //     created, failed with retries and no backoff, timed out, recurred after
 //     a backoff, yielded, or given back by a resolved incident.
+//   - Job push (Zeebe's JobStreamer): ProcessWithOffers takes the push
+//     streams the leader attached to the raft entry, each with credits. A
+//     job created for an offered type is activated in the same step (JOB
+//     CREATED, then JOB_BATCH ACTIVATED with that one job, its variables
+//     left out of the record) and listed in Result.Pushed with its
+//     variables, without being announced in JobsAvailable; the leader
+//     pushes it after the commit, or yields it (JOB YIELD) if the stream is
+//     gone. Only creation pushes; jobs activatable again later (failed,
+//     timed out, yielded) go the JobsAvailable way.
 //
 // # Behaviour worth knowing
 //

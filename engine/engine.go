@@ -108,10 +108,22 @@ type Result struct {
 	// call is committed. Those kept in the outbox are also returned by
 	// PendingOutbound until acknowledged.
 	Outbound []Outbound
+	// Pushed are the jobs activated in this call for the push offers given
+	// to ProcessWithOffers, with their variables: the leader pushes them to
+	// their streams once the call is committed (and yields those it cannot
+	// deliver). Their JOB_BATCH ACTIVATED events are in Records.
+	Pushed []PushedJob
 }
 
 // Outbound is a command for another partition.
 type Outbound = proc.Outbound
+
+// PushOffer is an open push stream offered to one Process call (see
+// ProcessWithOffers).
+type PushOffer = proc.PushOffer
+
+// PushedJob is a job activated for a push offer.
+type PushedJob = proc.PushedJob
 
 // Process runs client commands (already stamped by the leader with
 // Timestamp and RequestID; Position/Key unset) against the state in kv,
@@ -124,6 +136,17 @@ type Outbound = proc.Outbound
 // could not be read or written (or an invariant broke): the caller must
 // then discard everything written to kv in this call.
 func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
+	return e.ProcessWithOffers(kv, cmds, nil)
+}
+
+// ProcessWithOffers is Process with the push streams the leader offers to
+// these commands: a job created for a type that an offer with credits left
+// takes is activated for it at once (JOB CREATED then JOB_BATCH ACTIVATED,
+// as Zeebe writes for a pushed job), and returned in Result.Pushed. Offers
+// are tried in the order given; each activation spends one credit. Offers
+// are part of the replicated input: the same state, commands and offers
+// give the same records on every replica.
+func (e *Engine) ProcessWithOffers(kv state.KV, cmds []record.Record, offers []PushOffer) (Result, error) {
 	hint := 16
 	if len(cmds) > 0 {
 		if h, ok := e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}]; ok {
@@ -147,6 +170,7 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	c.SetOffers(offers)
 	for _, cmd := range cmds {
 		if cmd.Value != nil && (reflect.ValueOf(cmd.Value).IsNil() || cmd.Value.ValueType() != cmd.ValueType) {
 			cmd.Value = nil // logged without it: a record's value matches its type
@@ -166,7 +190,7 @@ func (e *Engine) Process(kv state.KV, cmds []record.Record) (Result, error) {
 	if len(cmds) > 0 {
 		e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}] = (len(records) + len(cmds) - 1) / len(cmds)
 	}
-	return Result{Records: records, Responses: responses, JobsAvailable: types, Outbound: c.Sent()}, nil
+	return Result{Records: records, Responses: responses, JobsAvailable: types, Outbound: c.Sent(), Pushed: c.Pushed()}, nil
 }
 
 func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {

@@ -133,17 +133,54 @@ func headerText(v any) (string, bool) {
 	return "", false
 }
 
-// CreateJob writes JOB CREATED for a task's element instance.
+// CreateJob writes JOB CREATED for a task's element instance. When the
+// call carries a push offer for the job's type with credits left, the job
+// is activated for that stream in the same step, as Zeebe's
+// BpmnJobActivationBehavior does: JOB_BATCH ACTIVATED with the one job
+// (without variables), and the job with its variables is handed to the
+// leader to push after the commit. Otherwise the type is announced as
+// activatable (JobsAvailable) for pollers.
 func CreateJob(c *proc.Context, ei *state.ElementInstance, spec *JobSpec) error {
 	pi := &ei.Value
-	_, err := c.Event(c.NextKey(), record.Created, &record.JobRecord{
+	key := c.NextKey()
+	job := &record.JobRecord{
 		Type: spec.Type, Retries: int32(spec.Retries), CustomHeaders: spec.Headers,
 		Deadline: -1, RecurringTime: -1,
 		ElementID: pi.ElementID, ElementInstanceKey: ei.Key, ProcessInstanceKey: pi.ProcessInstanceKey,
 		BpmnProcessID: pi.BpmnProcessID, ProcessDefinitionVersion: pi.Version,
 		ProcessDefinitionKey: pi.ProcessDefinitionKey, TenantID: pi.TenantID,
-	})
-	return err
+	}
+	i, offer, ok := c.TakeOffer(job.Type, job.TenantID)
+	if !ok {
+		_, err := c.Event(key, record.Created, job)
+		return err
+	}
+	if _, err := c.EventQuiet(key, record.Created, job); err != nil {
+		return err
+	}
+	return pushJob(c, i, &offer, key, job)
+}
+
+// pushJob activates a just created job for push offer i.
+func pushJob(c *proc.Context, i int, offer *proc.PushOffer, key int64, created *record.JobRecord) error {
+	j := *created
+	j.Worker = offer.Worker
+	j.Timeout = offer.Timeout
+	j.Deadline = c.Now + offer.Timeout
+	batch := &record.JobBatchRecord{
+		Type: j.Type, Worker: offer.Worker, Timeout: offer.Timeout,
+		JobKeys: []int64{key}, Jobs: []record.JobRecord{j},
+	}
+	if _, err := c.Event(c.NextKey(), record.Activated, batch); err != nil {
+		return err
+	}
+	vars, err := Vars(c, j.ElementInstanceKey).Collect(offer.FetchVariables)
+	if err != nil {
+		return err
+	}
+	j.Variables = vars
+	c.Push(i, key, j)
+	return nil
 }
 
 // CancelJob writes JOB CANCELED for the job of a terminated task.

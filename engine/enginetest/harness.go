@@ -28,6 +28,8 @@ type Harness struct {
 	responses map[uint64]record.Record
 	jobTypes  []string
 	nextReq   uint64
+	offers    []engine.PushOffer // given to every Submit (see WithOffers)
+	pushed    []engine.PushedJob
 }
 
 // New returns a harness with an empty partition.
@@ -67,7 +69,7 @@ func (h *Harness) Submit(cmds ...record.Record) engine.Result {
 			cmds[i].RequestID = h.nextReq
 		}
 	}
-	res, err := h.Engine.Process(h.KV, cmds)
+	res, err := h.Engine.ProcessWithOffers(h.KV, cmds, h.offers)
 	if err != nil {
 		h.T.Fatalf("engine.Process: %v", err)
 	}
@@ -77,8 +79,19 @@ func (h *Harness) Submit(cmds ...record.Record) engine.Result {
 	}
 	h.jobTypes = append(h.jobTypes, res.JobsAvailable...)
 	h.outbound = append(h.outbound, res.Outbound...)
+	h.pushed = append(h.pushed, res.Pushed...)
 	return res
 }
+
+// WithOffers makes every following Submit carry these push offers, each
+// with its full credits, as the leader attaches its open streams to every
+// raft entry; none stops offering.
+func (h *Harness) WithOffers(offers ...engine.PushOffer) {
+	h.offers = offers
+}
+
+// Pushed returns the jobs activated for push offers so far.
+func (h *Harness) Pushed() []engine.PushedJob { return h.pushed }
 
 // Send sends one command and returns the record that answered it (an
 // event or a rejection); ok is false if no answer came (yet).

@@ -54,6 +54,9 @@ type Context struct {
 	external       bool                           // the current command came from Append (a client or the leader)
 	piArena        []record.ProcessInstanceRecord // see PI
 	rejected       bool
+	offers         []PushOffer // this call's push offers (see push.go)
+	pushed         []PushedJob
+	quiet          bool // EventQuiet: no job type announced
 }
 
 // NewContext prepares a context for one Process call, continuing from the
@@ -81,6 +84,7 @@ func (c *Context) Reset(sizeHint int) error {
 	c.queue, c.head = c.queue[:0], 0
 	c.responses = nil
 	c.outbound = nil
+	c.offers, c.pushed, c.quiet = c.offers[:0], nil, false
 	clear(c.jobTypes)
 	c.piArena = nil
 	c.Cmd, c.cur, c.Now, c.rejected, c.external = nil, record.Record{}, 0, false, false
@@ -88,6 +92,9 @@ func (c *Context) Reset(sizeHint int) error {
 }
 
 func (c *Context) noteJobType(t string) {
+	if c.quiet {
+		return
+	}
 	if c.jobTypes == nil {
 		c.jobTypes = map[string]struct{}{}
 	}
