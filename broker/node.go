@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/shoalbpm/shoal/broker/cluster"
+	"github.com/shoalbpm/shoal/broker/jobpush"
 	"github.com/shoalbpm/shoal/broker/partition"
 	"github.com/shoalbpm/shoal/broker/storage"
 	"github.com/shoalbpm/shoal/engine"
@@ -120,6 +121,7 @@ type Node struct {
 	reg    *prometheus.Registry
 
 	out       *outbound // commands being sent to other partitions
+	streams   jobpush.Registry
 	topo      *topologyCache
 	started   atomic.Bool // set once every local partition is open
 	exported  atomic.Pointer[func(int32) (int64, bool)]
@@ -192,6 +194,7 @@ func (n *Node) openPartition(id int32) error {
 		},
 		Logger:    n.logger,
 		Send:      func(o engine.Outbound) { n.send(id, o) },
+		Streams:   &n.streams,
 		QueueSize: n.cfg.QueueSize, MaxBatch: n.cfg.MaxBatch,
 		HeartbeatTimeout: n.cfg.HeartbeatTimeout, ElectionTimeout: n.cfg.ElectionTimeout,
 		LeaderLeaseTimeout: n.cfg.LeaderLeaseTimeout, SnapshotThreshold: n.cfg.SnapshotThreshold,

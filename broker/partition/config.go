@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 
+	"github.com/shoalbpm/shoal/broker/jobpush"
 	"github.com/shoalbpm/shoal/broker/storage"
 	"github.com/shoalbpm/shoal/engine"
 )
@@ -33,6 +34,10 @@ type Config struct {
 	// must not block; the receiver applies a command at most once, so
 	// sending one twice is harmless.
 	Send func(engine.Outbound)
+	// Streams, when set, are the push streams of this node: the leader
+	// offers them to the engine with every raft entry and pushes the jobs
+	// activated for them after the apply (see broker/jobpush).
+	Streams *jobpush.Registry
 
 	// QueueSize bounds the commands waiting to be appended; beyond it
 	// Submit fails at once with broker.ErrResourceExhausted. Default 2048.

@@ -13,7 +13,9 @@ import (
 // partition's unit tests only. For each command it writes the command and
 // one event (intent + "D"), answers the request, and keeps a counter of
 // processed commands in the state. A TIMER CREATE command schedules a TIMER
-// TRIGGER at its Key (ms); a JOB CREATE command makes its job type available.
+// TRIGGER at its Key (ms); a JOB CREATE command activates its job for the
+// first push offer of type "work" with credits left (the job's key is the
+// command's position), or else makes its job type available.
 type testEngine struct {
 	gate    chan struct{} // if set, Process waits for a value first
 	entered chan struct{} // if set, Process signals here on entry
@@ -21,7 +23,8 @@ type testEngine struct {
 	calls   int
 }
 
-func (e *testEngine) Process(kv state.KV, cmds []record.Record) (engine.Result, error) {
+func (e *testEngine) ProcessWithOffers(kv state.KV, cmds []record.Record, offers []engine.PushOffer) (engine.Result, error) {
+	offers = append([]engine.PushOffer(nil), offers...) // credits are spent on the copy
 	if e.entered != nil {
 		e.entered <- struct{}{}
 	}
@@ -57,7 +60,19 @@ func (e *testEngine) Process(kv state.KV, cmds []record.Record) (engine.Result, 
 				return res, err
 			}
 		case c.ValueType == record.Job && c.Intent == "CREATE":
-			res.JobsAvailable = append(res.JobsAvailable, "work")
+			pushed := false
+			for i := range offers {
+				if o := &offers[i]; o.Type == "work" && o.Credits > 0 {
+					o.Credits--
+					res.Pushed = append(res.Pushed, engine.PushedJob{Offer: i, Key: c.Position,
+						Job: record.JobRecord{Type: "work", Worker: o.Worker}})
+					pushed = true
+					break
+				}
+			}
+			if !pushed {
+				res.JobsAvailable = append(res.JobsAvailable, "work")
+			}
 		}
 		n, err := getInt(kv, "processed")
 		if err != nil {

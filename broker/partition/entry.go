@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/shoalbpm/shoal/engine"
 	"github.com/shoalbpm/shoal/engine/record"
 )
 
@@ -15,13 +16,20 @@ type entryType uint8
 const (
 	// entryCommands carries a batch of client or scheduler commands.
 	entryCommands entryType = 1
+	// entryCommandsPush carries commands and the push offers the leader
+	// reserved for them (see broker/jobpush). It is written only when
+	// there are offers, so a node without push streams writes what older
+	// binaries read. It is not flagged ignoreUnknown: the offers change
+	// what the engine writes, so a replica that skipped them would diverge;
+	// an older binary stops at it instead.
+	entryCommandsPush entryType = 2
 
 	// ignoreUnknown marks an entry type that an older binary may skip
 	// instead of stopping the partition (Nomad IgnoreUnknownTypeFlag).
 	ignoreUnknown entryType = 128
 )
 
-// entryVersion is the version of entryCommands' payload.
+// entryVersion is the version of the payload of both entry types.
 const entryVersion = 1
 
 // errUnknownEntry is returned for a committed entry this binary cannot
@@ -32,9 +40,21 @@ var errUnknownEntry = errors.New("broker: unknown raft entry type")
 var ErrCorruptEntry = errors.New("broker: corrupt raft entry")
 
 // Entry layout: type u8 | version u8 | count uvarint | { len uvarint | record.Marshal }*
+// and in entryCommandsPush after the commands: ref uvarint | offers uvarint |
+// offer* (see appendOffer).
 func encodeCommands(cmds []record.Record) ([]byte, error) {
-	buf := make([]byte, 0, 64+200*len(cmds))
-	buf = append(buf, byte(entryCommands), entryVersion)
+	return encodeEntry(cmds, 0, nil)
+}
+
+// encodeEntry encodes commands with the push offers reserved for them under
+// ref (the leader's handle on the reservation; version 1 without offers).
+func encodeEntry(cmds []record.Record, ref uint64, offers []engine.PushOffer) ([]byte, error) {
+	buf := make([]byte, 0, 64+200*len(cmds)+64*len(offers))
+	t := entryCommands
+	if len(offers) > 0 {
+		t = entryCommandsPush
+	}
+	buf = append(buf, byte(t), entryVersion)
 	buf = binary.AppendUvarint(buf, uint64(len(cmds)))
 	e := record.Encoder{}
 	for i := range cmds {
@@ -45,46 +65,69 @@ func encodeCommands(cmds []record.Record) ([]byte, error) {
 		buf = binary.AppendUvarint(buf, uint64(len(e.B)))
 		buf = append(buf, e.B...)
 	}
+	if len(offers) > 0 {
+		buf = binary.AppendUvarint(buf, ref)
+		buf = binary.AppendUvarint(buf, uint64(len(offers)))
+		for i := range offers {
+			buf = appendOffer(buf, &offers[i])
+		}
+	}
 	return buf, nil
+}
+
+// entry is a decoded commands entry.
+type entry struct {
+	cmds   []record.Record
+	ref    uint64 // the reservation of the offers on the leader that built it
+	offers []engine.PushOffer
 }
 
 // decodeEntry returns the commands of an entry; skip is true for an entry of
 // an unknown type flagged ignoreUnknown.
 func decodeEntry(data []byte) (cmds []record.Record, skip bool, err error) {
+	e, skip, err := readEntry(data)
+	return e.cmds, skip, err
+}
+
+// readEntry decodes an entry with its push offers.
+func readEntry(data []byte) (e entry, skip bool, err error) {
 	if len(data) < 2 {
-		return nil, false, fmt.Errorf("%w: %d bytes", ErrCorruptEntry, len(data))
+		return e, false, fmt.Errorf("%w: %d bytes", ErrCorruptEntry, len(data))
 	}
 	t := entryType(data[0])
-	if t != entryCommands {
+	if t != entryCommands && t != entryCommandsPush {
 		if t&ignoreUnknown != 0 {
-			return nil, true, nil
+			return e, true, nil
 		}
-		return nil, false, fmt.Errorf("%w: %d", errUnknownEntry, t)
+		return e, false, fmt.Errorf("%w: %d", errUnknownEntry, t)
 	}
 	if data[1] != entryVersion {
-		return nil, false, fmt.Errorf("%w: commands version %d", errUnknownEntry, data[1])
+		return e, false, fmt.Errorf("%w: commands version %d", errUnknownEntry, data[1])
 	}
-	rest := data[2:]
-	n, w := binary.Uvarint(rest)
-	if w <= 0 || n > uint64(len(rest)) {
-		return nil, false, fmt.Errorf("%w: count", ErrCorruptEntry)
-	}
-	rest = rest[w:]
-	cmds = make([]record.Record, 0, n)
-	for i := uint64(0); i < n; i++ {
-		l, w := binary.Uvarint(rest)
-		if w <= 0 || uint64(len(rest)-w) < l {
-			return nil, false, fmt.Errorf("%w: command %d length", ErrCorruptEntry, i)
+	d := decoder{rest: data[2:]}
+	n := d.count("count")
+	e.cmds = make([]record.Record, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		b := d.bytes("command")
+		if d.err != nil {
+			break
 		}
-		r, err := record.Unmarshal(rest[w : w+int(l)])
+		r, err := record.Unmarshal(b)
 		if err != nil {
-			return nil, false, fmt.Errorf("%w: command %d: %v", ErrCorruptEntry, i, err)
+			return e, false, fmt.Errorf("%w: command %d: %v", ErrCorruptEntry, i, err)
 		}
-		cmds = append(cmds, r)
-		rest = rest[w+int(l):]
+		e.cmds = append(e.cmds, r)
 	}
-	if len(rest) != 0 {
-		return nil, false, fmt.Errorf("%w: %d trailing bytes", ErrCorruptEntry, len(rest))
+	if t == entryCommandsPush && d.err == nil {
+		e.ref = d.uvarint("ref")
+		n := d.count("offers")
+		e.offers = make([]engine.PushOffer, 0, n)
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			e.offers = append(e.offers, d.offer())
+		}
 	}
-	return cmds, false, nil
+	if d.err == nil && len(d.rest) != 0 {
+		d.err = fmt.Errorf("%w: %d trailing bytes", ErrCorruptEntry, len(d.rest))
+	}
+	return e, false, d.err
 }

@@ -22,7 +22,9 @@ import (
 // implements it. It is used by one goroutine at a time: the FSM holds
 // engineMu around every call.
 type Engine interface {
-	Process(kv state.KV, cmds []record.Record) (engine.Result, error)
+	// ProcessWithOffers runs the commands of one entry with the push
+	// offers the leader attached to it (nil for most entries).
+	ProcessWithOffers(kv state.KV, cmds []record.Record, offers []engine.PushOffer) (engine.Result, error)
 	DueCommands(kv state.KV, now int64, limit int) ([]record.Record, error)
 	NextDueTime(kv state.KV) (at int64, ok bool, err error)
 	PendingOutbound(kv state.KV) ([]engine.Outbound, error)
@@ -38,6 +40,7 @@ type applied struct {
 	responses     []engine.Response
 	jobsAvailable []string
 	outbound      []engine.Outbound // commands for other partitions
+	pushes        []entryPushes     // jobs activated for push offers, by entry
 	records       int
 	events        map[eventKind]int // for the events_total metric
 	took          time.Duration
@@ -155,13 +158,16 @@ func (f *fsm) applyLogs(logs []*raft.Log) (applied, error) {
 }
 
 func (f *fsm) applyEntry(b *storage.Batch, l *raft.Log, out *applied) error {
-	cmds, skip, err := decodeEntry(l.Data)
+	e, skip, err := readEntry(l.Data)
 	if err != nil || skip {
 		return err
 	}
-	res, err := f.engine.Process(b.KV(), cmds)
+	res, err := f.engine.ProcessWithOffers(b.KV(), e.cmds, e.offers)
 	if err != nil {
 		return err
+	}
+	if len(e.offers) > 0 {
+		out.pushes = append(out.pushes, entryPushes{ref: e.ref, jobs: res.Pushed})
 	}
 	if err := f.log.Append(b.Pebble(), res.Records); err != nil {
 		return err

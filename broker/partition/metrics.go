@@ -53,6 +53,14 @@ var (
 		Namespace: "shoal", Subsystem: "partition", Name: "events_total",
 		Help: "Events written, by value type and intent: instances created (PROCESS_INSTANCE_CREATION CREATED), jobs activated (JOB_BATCH ACTIVATED), completed (JOB COMPLETED), failed (JOB FAILED), ...",
 	}, []string{"node", "partition", "valueType", "intent"})
+	pushedVec = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "shoal", Subsystem: "partition", Name: "jobs_pushed_total",
+		Help: "Jobs activated for a push stream in the step that created them, as handed to the stream by the node that built the entry.",
+	}, []string{"node", "partition"})
+	pushYieldedVec = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "shoal", Subsystem: "partition", Name: "jobs_push_yielded_total",
+		Help: "Pushed jobs yielded back because their stream was gone.",
+	}, []string{"node", "partition"})
 	appliedIndexVec = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "shoal", Subsystem: "partition", Name: "applied_index",
 		Help: "Last raft index applied to the partition state.",
@@ -62,12 +70,14 @@ var (
 // Collectors returns the partition metrics for registration.
 func Collectors() []prometheus.Collector {
 	return []prometheus.Collector{commandsVec, recordsVec, entrySizeVec, commitLatencyVec,
-		processingVec, leaderChangesVec, roleVec, backPressureVec, queueDepthVec, appliedIndexVec, eventsVec}
+		processingVec, leaderChangesVec, roleVec, backPressureVec, queueDepthVec, appliedIndexVec, eventsVec,
+		pushedVec, pushYieldedVec}
 }
 
 // Metrics are one replica's children of the vectors.
 type Metrics struct {
 	commands, records, leaderChanges, backPressure prometheus.Counter
+	pushed, pushYielded                            prometheus.Counter
 	entrySize, commitLatency, processing           prometheus.Observer
 	role, queueDepth, appliedIndex                 prometheus.Gauge
 	labels                                         []string
@@ -86,6 +96,8 @@ func newMetrics(node string, id int32) *Metrics {
 		records:       recordsVec.WithLabelValues(l...),
 		leaderChanges: leaderChangesVec.WithLabelValues(l...),
 		backPressure:  backPressureVec.WithLabelValues(l...),
+		pushed:        pushedVec.WithLabelValues(l...),
+		pushYielded:   pushYieldedVec.WithLabelValues(l...),
 		entrySize:     entrySizeVec.WithLabelValues(l...),
 		commitLatency: commitLatencyVec.WithLabelValues(l...),
 		processing:    processingVec.WithLabelValues(l...),

@@ -50,6 +50,7 @@ type Partition struct {
 	resend   atomic.Bool
 	watchers *watchers
 	metrics  *Metrics
+	pushes   reservations // push credits of entries in flight
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -81,7 +82,8 @@ func Open(cfg Config) (*Partition, error) {
 	}
 	// Request ids start at a random point so that ids of this process never
 	// meet ids of an earlier run or another node in a pending table.
-	p.reqIDs.Store(rand.Uint64() >> 2)
+	p.reqIDs.Store(randomStart())
+	p.pushes.init()
 	data := cfg.Data.Partition(cfg.ID)
 	var err error
 	if p.fsm, err = newFSM(data, cfg.NewEngine, cfg.Logger, p.afterApply); err != nil {
@@ -253,9 +255,10 @@ func (p *Partition) appendEntry(batch []record.Record) {
 		batch[i].Timestamp = now
 		ids[i] = batch[i].RequestID
 	}
-	data, err := encodeCommands(batch)
+	ref, data, err := p.encodeWithOffers(batch)
 	if err != nil {
 		<-p.slots
+		p.pushes.release(ref)
 		p.failRequests(ids, err)
 		return
 	}
@@ -274,6 +277,7 @@ func (p *Partition) appendEntry(batch []record.Record) {
 			}
 		}
 		if err != nil {
+			p.pushes.release(ref) // not applied here (yet): no push from this node
 			p.failRequests(ids, applyError(err))
 		}
 	}()
@@ -308,6 +312,7 @@ func (p *Partition) afterApply(a applied) {
 	for _, jobType := range a.jobsAvailable {
 		p.watchers.notify(jobType)
 	}
+	p.deliverPushes(a.pushes)
 	if p.cfg.Send != nil && p.leader.Load() {
 		for _, o := range a.outbound {
 			p.cfg.Send(o)
@@ -319,6 +324,9 @@ func (p *Partition) afterApply(a applied) {
 	p.metrics.appliedIndex.Set(float64(a.index))
 	p.wake()
 }
+
+// randomStart is a random starting point for ids counted up from it.
+func randomStart() uint64 { return rand.Uint64() >> 2 }
 
 func (p *Partition) wake() {
 	select {

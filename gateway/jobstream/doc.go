@@ -4,7 +4,19 @@
 // /v2/jobs/stream), where the gateway pushes each job the moment it becomes
 // activatable to an open stream with free capacity.
 //
-// Both activate with JOB_BATCH ACTIVATE commands, asking every partition in
+// When the cluster pushes from the engine's step (broker.JobStreamer, which
+// broker.Node is), a stream is registered with it: each partition this node
+// leads reserves credits of the stream's free capacity for the raft entry it
+// builds, and the jobs the entry creates are activated in the same step and
+// pushed to the stream after the commit (see broker/jobpush) — one raft
+// commit fewer per job than activation, and no round trip. Capacity is kept
+// in one place, the stream: held jobs plus credits promised to entries in
+// flight (or to an activation under way) never exceed it.
+//
+// Jobs that are not pushed — created while the stream was full, on a
+// partition led by another node, or activatable again after a failure, a
+// timeout or a yield — are activated as before. Both activate with JOB_BATCH
+// ACTIVATE commands, asking every partition in
 // turn (starting from a rotating one so that no partition is favoured), and
 // wait without polling: broker.Cluster.WatchJobs wakes them when jobs of the
 // type may have become activatable. They subscribe before they activate, so
