@@ -306,13 +306,13 @@ func (p *Partition) failRequests(ids []uint64, err error) {
 // it answers waiting callers (on any replica: ids are unique, so a former
 // leader still answers its callers), wakes job watchers and the scheduler.
 func (p *Partition) afterApply(a applied) {
+	p.deliverPushes(a.pushes) // first: a caller answered may look for its job
 	for _, r := range a.responses {
 		p.wait.trigger(r.RequestID, result{rec: r.Record})
 	}
 	for _, jobType := range a.jobsAvailable {
 		p.watchers.notify(jobType)
 	}
-	p.deliverPushes(a.pushes)
 	if p.cfg.Send != nil && p.leader.Load() {
 		for _, o := range a.outbound {
 			p.cfg.Send(o)
