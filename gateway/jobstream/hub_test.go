@@ -206,3 +206,71 @@ func TestExtendKeepsAHeldJobPastItsFirstDeadline(t *testing.T) {
 		t.Fatalf("free = %d, held = %d; want the extended job still held", free, s.Held())
 	}
 }
+
+func TestPushedJobsShareTheCapacityWithActivation(t *testing.T) {
+	h, fc := newHub(t, 1)
+	s := h.Open(req, 3)
+	if got := s.Reserve(2); got != 2 {
+		t.Fatalf("reserved %d of 2", got)
+	}
+	// Two credits promised to entries in flight: activation takes one job.
+	fc.AddJob(1, "pay", nil)
+	fc.AddJob(1, "pay", nil)
+	got, err := s.Next(context.Background())
+	if err != nil || len(got) != 1 {
+		t.Fatalf("activated %v, %v; want 1 job beside 2 reserved credits", got, err)
+	}
+	if n := s.Reserve(5); n != 0 {
+		t.Fatalf("reserved %d credits of a full stream", n)
+	}
+	// One credit is spent on a push, the other comes back.
+	pushed := record.NewKey(1, 100)
+	if !s.Push(pushed, record.JobRecord{Type: "pay", Deadline: time.Now().Add(time.Minute).UnixMilli()}) {
+		t.Fatal("push to an open stream failed")
+	}
+	s.Unreserve(1)
+	got, err = s.Next(context.Background())
+	if err != nil || len(got) != 1 || got[0].Key != pushed {
+		t.Fatalf("next = %v, %v; want the pushed job", got, err)
+	}
+	if s.Held() != 2 {
+		t.Fatalf("held %d, want 2", s.Held())
+	}
+	if n := s.Reserve(5); n != 1 {
+		t.Fatalf("reserved %d, want the 1 credit given back", n)
+	}
+	// Completing the pushed job gives its credit back.
+	h.Release(pushed)
+	if n := s.Reserve(5); n != 1 {
+		t.Fatalf("reserved %d after a release, want 1", n)
+	}
+}
+
+func TestClosedStreamRefusesPushesAndYieldsWhatItHolds(t *testing.T) {
+	h, fc := newHub(t, 1)
+	s := h.Open(req, 2)
+	s.Reserve(2)
+	key := fc.AddJob(1, "pay", nil) // activated by the engine for this stream
+	fc.Handle(record.JobBatch, record.Activate, func(p int32, cmd record.Record) (record.Record, error) {
+		return fakecluster.Answer(cmd, record.Event, record.Activated, &record.JobBatchRecord{Type: "pay"}), nil
+	})
+	if !s.Push(key, record.JobRecord{Type: "pay"}) {
+		t.Fatal("push failed")
+	}
+	s.Close() // before Next handed the pushed job out
+	if s.Push(record.NewKey(1, 99), record.JobRecord{Type: "pay"}) {
+		t.Fatal("a closed stream took a push")
+	}
+	if n := s.Reserve(1); n != 0 {
+		t.Fatalf("a closed stream gave %d credits", n)
+	}
+	var yielded bool
+	for _, cmd := range fc.Submitted() {
+		if cmd.ValueType == record.Job && cmd.Intent == record.Yield && cmd.Key == key {
+			yielded = true
+		}
+	}
+	if !yielded {
+		t.Fatal("the pushed job the stream held was not yielded")
+	}
+}
