@@ -56,4 +56,8 @@ var (
 	ErrNoLeader          = errors.New("broker: partition has no leader")
 	ErrUnknownPartition  = errors.New("broker: unknown partition")
 	ErrClosed            = errors.New("broker: closed")
+	// ErrOutcomeUnknown: the command was appended, but the leader lost
+	// leadership (or shut down) before it committed, and whether the next
+	// leader kept it cannot be told. Retrying may apply it twice.
+	ErrOutcomeUnknown = errors.New("broker: the command may or may not have been processed")
 )

@@ -137,7 +137,8 @@ func TestClusterSurvivesLeaderLossAndTheNodeCatchesUpFromASnapshot(t *testing.T)
 
 	// Submit waits through the election. A command whose leader stepped
 	// down or shut down after appending it may or may not be applied
-	// (ErrNoLeader, ErrClosed); every acknowledged one must be.
+	// (ErrNoLeader, ErrClosed, ErrOutcomeUnknown); every acknowledged one
+	// must be.
 	acked, unsure := 10, 0
 	for range 40 {
 		_, err := survivor.Submit(ctx(t), 1, record.Record{Key: -1, SourceRecordPosition: -1, RecordType: record.Command,
@@ -146,7 +147,7 @@ func TestClusterSurvivesLeaderLossAndTheNodeCatchesUpFromASnapshot(t *testing.T)
 		switch {
 		case err == nil:
 			acked++
-		case errors.Is(err, ErrNoLeader), errors.Is(err, ErrClosed):
+		case errors.Is(err, ErrNoLeader), errors.Is(err, ErrClosed), errors.Is(err, ErrOutcomeUnknown):
 			unsure++
 		default:
 			t.Fatal(err)

@@ -19,9 +19,12 @@
 // Partitions are placed round-robin (cluster.Members); the first member of a
 // partition bootstraps its raft group when it has no raft state. While a
 // partition elects a leader, Submit retries for a while (nothing was written
-// yet); a command appended by a leader that then lost leadership is answered
-// with ErrNoLeader, because it may or may not commit (hashicorp/raft cannot
-// tell), and is not retried.
+// yet). A command appended by a leader that then lost leadership is settled
+// by that replica, which stays a follower: once its commit index passes the
+// entry, its own log tells whether the next leader kept the entry (the
+// callers get their answer from the apply) or replaced it (ErrNotLeader:
+// nothing was written, so the node retries on the new leader). Only when
+// that cannot be told is the answer ErrOutcomeUnknown, which is not retried.
 //
 // Every node knows the whole topology: its own replicas live, its peers' as
 // they answered a poll over the internal port at most a second ago.

@@ -105,7 +105,7 @@ func localError(err error) error {
 	case errors.Is(err, partition.ErrClosed):
 		return ErrClosed
 	case errors.Is(err, partition.ErrLeadershipLost):
-		return fmt.Errorf("%w: %v", ErrNoLeader, err)
+		return fmt.Errorf("%w: %v", ErrOutcomeUnknown, err)
 	}
 	return err
 }
@@ -149,6 +149,8 @@ func submitResponse(rec record.Record, err error) cluster.Response {
 		status = cluster.StatusClosed
 	case errors.Is(err, ErrUnknownPartition):
 		status = cluster.StatusUnknownPartition
+	case errors.Is(err, ErrOutcomeUnknown):
+		status = cluster.StatusOutcomeUnknown
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		status = cluster.StatusDeadline
 	default:
@@ -176,6 +178,8 @@ func remoteError(resp cluster.Response) error {
 		return fmt.Errorf("%w: %s", ErrUnknownPartition, resp.Message)
 	case cluster.StatusDeadline:
 		return context.DeadlineExceeded
+	case cluster.StatusOutcomeUnknown:
+		return fmt.Errorf("%w: %s", ErrOutcomeUnknown, resp.Message)
 	}
 	return fmt.Errorf("broker: forwarded request failed: %s", resp.Message)
 }

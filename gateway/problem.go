@@ -71,6 +71,8 @@ var sentinelProblems = []struct {
 		"Expected to handle the request, but the partition's queue is full (back-pressure); nothing was written, retry after a back-off"},
 	{broker.ErrNoLeader, http.StatusServiceUnavailable, "UNAVAILABLE",
 		"Expected to reach the leader of the partition, but it has none at the moment; retry after a back-off"},
+	{broker.ErrOutcomeUnknown, http.StatusGatewayTimeout, "DEADLINE_EXCEEDED",
+		"Expected the command to be committed, but the partition's leader changed first and the outcome is unknown; it may or may not be processed, check before retrying"},
 	{broker.ErrClosed, http.StatusServiceUnavailable, "UNAVAILABLE",
 		"Expected the node to handle the request, but it is shutting down"},
 	{broker.ErrUnknownPartition, http.StatusNotFound, "NOT_FOUND",

@@ -76,6 +76,7 @@ func TestBrokerErrorsMapToProblems(t *testing.T) {
 		{broker.ErrNoLeader, http.StatusServiceUnavailable, "UNAVAILABLE"},
 		{broker.ErrClosed, http.StatusServiceUnavailable, "UNAVAILABLE"},
 		{broker.ErrUnknownPartition, http.StatusNotFound, "NOT_FOUND"},
+		{broker.ErrOutcomeUnknown, http.StatusGatewayTimeout, "DEADLINE_EXCEEDED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.title, func(t *testing.T) {

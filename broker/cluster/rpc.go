@@ -35,7 +35,8 @@ const (
 	StatusUnknownPartition
 	StatusDeadline
 	StatusError
-	StatusRetry // nothing was written; the caller may try again
+	StatusRetry          // nothing was written; the caller may try again
+	StatusOutcomeUnknown // appended, but whether it committed is unknown
 )
 
 // ErrUnreachable is returned by Client.Do when the node cannot be dialled:

@@ -25,8 +25,8 @@ var (
 	ErrQueueFull = errors.New("broker: partition queue full")
 	ErrClosed    = errors.New("broker: partition closed")
 	// ErrLeadershipLost: the command was appended but leadership moved
-	// before it committed; it may still commit under the next leader, and
-	// nobody can tell (raft api.go). Do not retry blindly.
+	// before it committed, and this replica could not find out whether it
+	// committed under the next leader (settleLost). Do not retry blindly.
 	ErrLeadershipLost = errors.New("broker: leadership lost; the command may or may not be applied")
 )
 
@@ -175,8 +175,9 @@ func (p *Partition) catchUpWithSnapshot() error {
 
 // Submit appends cmd, waits until it is committed and applied, and returns
 // the record answering it (see broker.Cluster.Submit). It fails with
-// ErrNotLeader when this replica does not lead, and at once with
-// ErrQueueFull when the queue is full.
+// ErrNotLeader when this replica does not lead, or stepped down and the next
+// leader replaced the entry with the command (nothing was written), and at
+// once with ErrQueueFull when the queue is full.
 func (p *Partition) Submit(ctx context.Context, cmd record.Record) (record.Record, error) {
 	select {
 	case <-p.closed:
@@ -267,7 +268,9 @@ func (p *Partition) appendEntry(batch []record.Record) {
 	p.metrics.queueDepth.Set(float64(len(p.queue)))
 	start := time.Now()
 	f := p.raft.Apply(data, 10*time.Second)
+	p.done.Add(1) // Close waits for it: settleLost reads the raft log
 	go func() {
+		defer p.done.Done()
 		err := f.Error()
 		<-p.slots
 		if err == nil {
@@ -275,6 +278,10 @@ func (p *Partition) appendEntry(batch []record.Record) {
 			if rerr, ok := f.Response().(error); ok {
 				err = rerr
 			}
+		}
+		if errors.Is(err, raft.ErrLeadershipLost) {
+			p.settleLost(f.Index(), data, ids)
+			return
 		}
 		if err != nil {
 			p.pushes.release(ref) // not applied here (yet): no push from this node

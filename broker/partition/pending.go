@@ -49,6 +49,18 @@ func (p *pending) cancel(id uint64) {
 	p.mu.Unlock()
 }
 
+// anyWaiting reports whether a caller still waits for one of ids.
+func (p *pending) anyWaiting(ids []uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, id := range ids {
+		if _, ok := p.m[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // failAll delivers err to every waiter (partition closing).
 func (p *pending) failAll(err error) {
 	p.mu.Lock()
