@@ -43,8 +43,10 @@ type Config struct {
 	GatewayPort int32
 	Version     string
 
-	// Raft timing [hashicorp/raft defaults: 1s/1s/500ms]. On loopback or a
-	// LAN, 200/200/100 ms make failover take well under a second.
+	// Raft timing [hashicorp/raft defaults: 1s/1s/500ms; shoal broker's:
+	// 1s/1s/1s]. 200/200/100 ms make failover take well under a second on a
+	// quiet LAN, but deposed leaders again and again when three nodes shared
+	// two loaded cores (followers answered 100-250 ms late).
 	HeartbeatTimeout   time.Duration
 	ElectionTimeout    time.Duration
 	LeaderLeaseTimeout time.Duration

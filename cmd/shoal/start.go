@@ -84,9 +84,9 @@ func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
 	fs.Int32Var(&s.partitions, "partitions", 1, "number of partitions")
 	fs.StringVar(&s.internalAddr, "internal-addr", "127.0.0.1:26502", "host:port of the internal port (raft, broker to broker)")
 	fs.StringVar(&s.httpAddr, "http-addr", ":8080", "host:port of the HTTP server (REST API, web app, metrics)")
-	fs.DurationVar(&s.heartbeat, "raft-heartbeat-timeout", time.Second, "raft heartbeat timeout (200ms suits loopback)")
-	fs.DurationVar(&s.election, "raft-election-timeout", time.Second, "raft election timeout (200ms suits loopback)")
-	fs.DurationVar(&s.leaderLease, "raft-leader-lease-timeout", 500*time.Millisecond, "raft leader lease timeout (100ms suits loopback)")
+	fs.DurationVar(&s.heartbeat, "raft-heartbeat-timeout", time.Second, "raft heartbeat timeout: a follower that hears nothing from its leader for this long calls an election")
+	fs.DurationVar(&s.election, "raft-election-timeout", time.Second, "raft election timeout")
+	fs.DurationVar(&s.leaderLease, "raft-leader-lease-timeout", time.Second, "raft leader lease timeout (capped at the heartbeat timeout): a leader that hears from no quorum for this long steps down; 100ms deposed the leaders of nodes sharing 2 loaded cores")
 	fs.Uint64Var(&s.snapshotThreshold, "snapshot-threshold", 8192, "raft entries between snapshots of a partition")
 	fs.IntVar(&s.queueSize, "queue-size", 2048, "commands queued per partition before requests get RESOURCE_EXHAUSTED")
 	fs.DurationVar(&s.retention, "read-model-retention", 7*24*time.Hour, "how long finished process instances stay searchable")
@@ -176,7 +176,7 @@ func (s *nodeSettings) brokerConfig(logger *slog.Logger) broker.Config {
 		ReplicationFactor: s.replicationFactor, DataDir: s.dataDir,
 		InternalBind: s.internalAddr, InternalAdvertise: s.advertiseAddr, Peers: s.peers,
 		GatewayHost: host, GatewayPort: int32(p), Version: version,
-		HeartbeatTimeout: s.heartbeat, ElectionTimeout: s.election, LeaderLeaseTimeout: s.leaderLease,
+		HeartbeatTimeout: s.heartbeat, ElectionTimeout: s.election, LeaderLeaseTimeout: min(s.leaderLease, s.heartbeat),
 		SnapshotThreshold: s.snapshotThreshold, QueueSize: s.queueSize,
 		Logger: logger,
 	}
