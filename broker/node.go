@@ -66,6 +66,10 @@ type Config struct {
 	// ExporterLagWarning: above this many unexported records of a
 	// partition, the node logs a warning every 10 s [1000000].
 	ExporterLagWarning int64
+	// BalanceInterval is how often a leader hands partitions back to their
+	// preferred leaders, spreading leaders over the nodes (balance.go)
+	// [10s]; negative: never.
+	BalanceInterval time.Duration
 
 	Logger *slog.Logger // [discard]
 	// NewEngine builds a partition's engine [engine.New].
@@ -87,6 +91,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.ExporterLagWarning <= 0 {
 		c.ExporterLagWarning = defaultExporterLagWarning
+	}
+	if c.BalanceInterval == 0 {
+		c.BalanceInterval = defaultBalanceInterval
 	}
 	if c.InternalBind == "" {
 		c.InternalBind = "127.0.0.1:26502"
@@ -174,6 +181,10 @@ func NewNode(cfg Config) (*Node, error) {
 	n.wg.Add(2)
 	go n.pollTopology()
 	go n.trimRecordLogs()
+	if cfg.ClusterSize > 1 && cfg.ReplicationFactor > 1 && cfg.BalanceInterval > 0 {
+		n.wg.Add(1)
+		go n.balanceLeaders(cfg.BalanceInterval)
+	}
 	n.logger.Info("node started", "internal", n.mux.Addr(), "partitions", len(n.parts),
 		"clusterSize", cfg.ClusterSize, "partitionsCount", cfg.PartitionsCount)
 	return n, nil

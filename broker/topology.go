@@ -17,16 +17,37 @@ const topologyPoll = time.Second
 type topologyCache struct {
 	mu    sync.Mutex
 	peers map[int32]BrokerInfo
+	up    map[int32]time.Time // since when a peer has answered every poll
 }
 
 func newTopologyCache() *topologyCache {
-	return &topologyCache{peers: make(map[int32]BrokerInfo)}
+	return &topologyCache{peers: make(map[int32]BrokerInfo), up: make(map[int32]time.Time)}
 }
 
 func (c *topologyCache) set(info BrokerInfo) {
 	c.mu.Lock()
 	c.peers[info.NodeID] = info
+	if _, ok := c.up[info.NodeID]; !ok {
+		c.up[info.NodeID] = time.Now()
+	}
 	c.mu.Unlock()
+}
+
+// healthyFollower reports whether node nodeID has answered every poll for at
+// least d and last said it follows partitionID, healthy.
+func (c *topologyCache) healthyFollower(nodeID, partitionID int32, d time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	since, ok := c.up[nodeID]
+	if !ok || time.Since(since) < d {
+		return false
+	}
+	for _, p := range c.peers[nodeID].Partitions {
+		if p.PartitionID == partitionID {
+			return p.Role == "follower" && p.Health == "healthy"
+		}
+	}
+	return false
 }
 
 // markDead keeps an unreachable node in the topology with its partitions
@@ -34,6 +55,7 @@ func (c *topologyCache) set(info BrokerInfo) {
 func (c *topologyCache) markDead(nodeID int32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	delete(c.up, nodeID)
 	info, ok := c.peers[nodeID]
 	if !ok {
 		return
