@@ -26,13 +26,19 @@ const lostPoll = 10 * time.Millisecond
 // A replaced entry is never applied: nothing was written, so its callers get
 // ErrNotLeader, which the node retries on the new leader. When the entry is
 // no longer in the log at all (compacted by a snapshot), nobody can tell,
-// and the callers get ErrLeadershipLost. settleLost gives up when no caller
-// waits any more or the partition closes (Close answers the callers).
-func (p *Partition) settleLost(index uint64, data []byte, ids []uint64) {
+// and the callers get ErrLeadershipLost. The entry's push reservation (ref,
+// 0 for none) is given back when the entry will not be applied here (the
+// apply takes it otherwise). settleLost gives up when the partition closes
+// (Close answers the callers), or, for an entry without a reservation, when
+// no caller waits any more.
+func (p *Partition) settleLost(index uint64, data []byte, ids []uint64, ref uint64) {
+	release := func() { p.pushes.release(ref) }
 	if index == 0 {
+		release()
 		p.failRequests(ids, ErrLeadershipLost)
 		return
 	}
+	reserved := ref != 0
 	// Our entry's term, while the log still holds it (a new leader replaces
 	// it at the earliest after an election). Unknown (0): wait for the
 	// commit index to reach the entry.
@@ -48,19 +54,22 @@ func (p *Partition) settleLost(index uint64, data []byte, ids []uint64) {
 			l, ok := p.localEntry(index)
 			switch {
 			case !ok:
+				release()
 				p.failRequests(ids, fmt.Errorf("%w (entry %d is no longer in the log)", ErrLeadershipLost, index))
 			case l.Type == raft.LogCommand && bytes.Equal(l.Data, data):
 				p.cfg.Logger.Info("an entry appended before leadership was lost committed", "index", index, "commands", len(ids))
 			default:
+				release()
 				p.replaced(index, ids)
 			}
 			return
 		}
 		if l, ok := p.localEntry(commit); ok && term != 0 && l.Term > term {
+			release()
 			p.replaced(index, ids)
 			return
 		}
-		if !p.wait.anyWaiting(ids) {
+		if !reserved && !p.wait.anyWaiting(ids) {
 			return
 		}
 		select {

@@ -280,7 +280,7 @@ func (p *Partition) appendEntry(batch []record.Record) {
 			}
 		}
 		if errors.Is(err, raft.ErrLeadershipLost) {
-			p.settleLost(f.Index(), data, ids)
+			p.settleLost(f.Index(), data, ids, ref)
 			return
 		}
 		if err != nil {
