@@ -113,6 +113,10 @@ type Result struct {
 	// their streams once the call is committed (and yields those it cannot
 	// deliver). Their JOB_BATCH ACTIVATED events are in Records.
 	Pushed []PushedJob
+	// NextDue is the earliest due time (ms) this call scheduled: a job
+	// deadline or the end of a retry backoff (0: none). The leader's
+	// due-date loop wakes then at the latest; see DueCommands.
+	NextDue int64
 }
 
 // Outbound is a command for another partition.
@@ -171,6 +175,7 @@ func (e *Engine) ProcessWithOffers(kv state.KV, cmds []record.Record, offers []P
 		return Result{}, err
 	}
 	c.SetOffers(offers)
+	e.st.ResetNextDue()
 	for _, cmd := range cmds {
 		if cmd.Value != nil && (reflect.ValueOf(cmd.Value).IsNil() || cmd.Value.ValueType() != cmd.ValueType) {
 			cmd.Value = nil // logged without it: a record's value matches its type
@@ -179,18 +184,20 @@ func (e *Engine) ProcessWithOffers(kv state.KV, cmds []record.Record, offers []P
 	}
 	for cmd := c.Next(); cmd != nil; cmd = c.Next() {
 		if err := e.processOne(c, cmd); err != nil {
+			e.st.ForgetHints() // the caller discards this call's writes
 			return Result{}, fmt.Errorf("engine: process %s %s (key %d, position %d): %w",
 				cmd.ValueType, cmd.Intent, cmd.Key, cmd.Position, err)
 		}
 	}
 	records, responses, types, err := c.Finish()
 	if err != nil {
+		e.st.ForgetHints()
 		return Result{}, err
 	}
 	if len(cmds) > 0 {
 		e.sizeHints[hintKey{cmds[0].ValueType, cmds[0].Intent}] = (len(records) + len(cmds) - 1) / len(cmds)
 	}
-	return Result{Records: records, Responses: responses, JobsAvailable: types, Outbound: c.Sent(), Pushed: c.Pushed()}, nil
+	return Result{Records: records, Responses: responses, JobsAvailable: types, Outbound: c.Sent(), Pushed: c.Pushed(), NextDue: e.st.NextDue()}, nil
 }
 
 func (e *Engine) processOne(c *proc.Context, cmd *record.Record) error {
@@ -239,6 +246,9 @@ func evaluate(compiled any, vars proc.Vars, now int64) (any, error) {
 // applied; commands and rejections are skipped but, like events, advance
 // the key and position counters, so pass the whole log.
 func (e *Engine) Replay(kv state.KV, records []record.Record) error {
+	if e.st != nil {
+		e.st.ForgetHints() // the replay writes around it
+	}
 	st := state.New(kv)
 	key, err := st.Counter(state.CounterKey)
 	if err != nil {

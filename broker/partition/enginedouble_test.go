@@ -55,6 +55,9 @@ func (e *testEngine) ProcessWithOffers(kv state.KV, cmds []record.Record, offers
 			if err := kv.Set(dueKey(c.Key), nil); err != nil {
 				return res, err
 			}
+			if res.NextDue == 0 || c.Key < res.NextDue {
+				res.NextDue = c.Key // the engine's contract: report what it scheduled
+			}
 		case c.ValueType == record.Timer && c.Intent == "TRIGGER":
 			if err := kv.Delete(dueKey(c.Key)); err != nil {
 				return res, err

@@ -41,6 +41,7 @@ type applied struct {
 	jobsAvailable []string
 	outbound      []engine.Outbound // commands for other partitions
 	pushes        []entryPushes     // jobs activated for push offers, by entry
+	nextDue       int64             // earliest due time scheduled (ms, 0: none)
 	records       int
 	events        map[eventKind]int // for the events_total metric
 	took          time.Duration
@@ -175,6 +176,9 @@ func (f *fsm) applyEntry(b *storage.Batch, l *raft.Log, out *applied) error {
 	out.responses = append(out.responses, res.Responses...)
 	out.jobsAvailable = append(out.jobsAvailable, res.JobsAvailable...)
 	out.outbound = append(out.outbound, res.Outbound...)
+	if res.NextDue > 0 && (out.nextDue == 0 || res.NextDue < out.nextDue) {
+		out.nextDue = res.NextDue
+	}
 	out.records += len(res.Records)
 	for i := range res.Records {
 		if r := &res.Records[i]; r.RecordType == record.Event {

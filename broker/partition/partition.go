@@ -47,7 +47,12 @@ type Partition struct {
 	kick   chan struct{} // wakes the scheduler (after applies, leader change)
 	// resend asks the scheduler to send the engine's outbox (set when
 	// this replica becomes leader).
-	resend   atomic.Bool
+	resend atomic.Bool
+	// rescan asks the scheduler to look for due commands now (set when
+	// this replica becomes leader); dueHint is the earliest due time
+	// applies scheduled since the scheduler last looked (ms, 0: none).
+	rescan   atomic.Bool
+	dueHint  atomic.Int64
 	watchers *watchers
 	metrics  *Metrics
 	pushes   reservations // push credits of entries in flight
@@ -329,7 +334,9 @@ func (p *Partition) afterApply(a applied) {
 	p.metrics.processing.Observe(a.took.Seconds())
 	p.metrics.addEvents(a.events)
 	p.metrics.appliedIndex.Set(float64(a.index))
-	p.wake()
+	if a.nextDue > 0 {
+		p.noteDue(a.nextDue)
+	}
 }
 
 // randomStart is a random starting point for ids counted up from it.
@@ -348,6 +355,7 @@ func (p *Partition) setLeader(isLeader bool) {
 		p.metrics.leaderChanges.Inc()
 		if isLeader {
 			p.resend.Store(true)
+			p.rescan.Store(true)
 			p.metrics.role.Set(1)
 		} else {
 			p.metrics.role.Set(0)

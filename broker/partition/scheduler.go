@@ -14,22 +14,37 @@ const dueBatch = 256
 // schedule is the leader's due-date loop (Zeebe's due-date checkers): it asks
 // the engine which time-driven commands are due (job timeouts, backoffs, …),
 // appends them like client commands, waits until they are applied, and arms
-// a timer for the next due time. Every apply wakes it, because an apply may
-// create an earlier due date. Followers keep the loop idle.
+// a timer for the next due time. Followers keep the loop idle.
+//
+// Finding the next due time scans the engine's due-date families from their
+// start, past the deleted entries of jobs that completed before their
+// deadline: too dear to do after every apply. So the loop scans when its
+// timer fires or when the partition becomes leader, and an apply only
+// brings the timer forward when it scheduled something earlier (the
+// engine's Result.NextDue, gathered in dueHint).
 func (p *Partition) schedule() {
 	defer p.done.Done()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	var armed int64 // when the timer fires (ms); 0: not armed
+	arm := func(at int64) {
+		timer.Stop()
+		armed = at
+		timer.Reset(time.Until(time.UnixMilli(at)))
+	}
 	for {
+		scan := false
 		select {
 		case <-p.kick:
 		case <-timer.C:
+			armed, scan = 0, true
 		case <-p.closed:
 			timer.Stop()
 			return
 		}
 		if !p.leader.Load() || p.fsm.stopped() != nil {
 			timer.Stop()
+			armed = 0
 			continue
 		}
 		if p.resend.Swap(false) {
@@ -38,14 +53,43 @@ func (p *Partition) schedule() {
 				p.resend.Store(true) // try again at the next wake
 			}
 		}
+		if p.rescan.Swap(false) {
+			scan = true
+		}
+		if hint := p.dueHint.Swap(0); hint > 0 && (armed == 0 || hint < armed) {
+			arm(hint)
+		}
+		if !scan {
+			continue
+		}
 		next, ok, err := p.runDue()
 		if err != nil {
 			p.cfg.Logger.Warn("due commands failed", "err", err)
 			next, ok = time.Now().Add(time.Second).UnixMilli(), true // try again soon
 		}
-		timer.Stop()
+		if hint := p.dueHint.Swap(0); hint > 0 && (!ok || hint < next) {
+			next, ok = hint, true // scheduled while the scan ran
+		}
 		if ok {
-			timer.Reset(time.Until(time.UnixMilli(next)))
+			arm(next)
+		} else {
+			timer.Stop()
+			armed = 0
+		}
+	}
+}
+
+// noteDue brings the due-date loop's timer forward to at if it is armed
+// later (or not at all). It runs on the FSM goroutine after an apply.
+func (p *Partition) noteDue(at int64) {
+	for {
+		old := p.dueHint.Load()
+		if old != 0 && old <= at {
+			return
+		}
+		if p.dueHint.CompareAndSwap(old, at) {
+			p.wake()
+			return
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 )
 
 // Key kinds: the first byte of every key.
@@ -29,6 +30,12 @@ type Options struct {
 	// MemTableSize in bytes; below 64 MiB the raft log and the state fight
 	// for flushes (RAFT-NOTES trap 10). Zero means 64 MiB.
 	MemTableSize uint64
+	// CacheSize is the block cache in bytes; zero means 128 MiB. The
+	// engine reads its state by point lookups that go down every level of
+	// the LSM tree: with pebble's 8 MiB default the index blocks of the
+	// raft log and record log push the state's out, and every lookup reads
+	// from the file system.
+	CacheSize int64
 	// Logger receives pebble's messages: its info lines at Debug. Nil
 	// discards them.
 	Logger *slog.Logger
@@ -47,7 +54,18 @@ func Open(dir string, opts Options) (*DB, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	p, err := pebble.Open(dir, &pebble.Options{MemTableSize: opts.MemTableSize, Logger: pebbleLogger{opts.Logger}})
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 128 << 20
+	}
+	cache := pebble.NewCache(opts.CacheSize)
+	defer cache.Unref() // the DB holds its own reference
+	po := &pebble.Options{MemTableSize: opts.MemTableSize, Logger: pebbleLogger{opts.Logger}, Cache: cache}
+	for i := range po.Levels {
+		// Bloom filters let a lookup of a missing key (most variable and
+		// token lookups) skip a table without reading its blocks.
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	p, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}

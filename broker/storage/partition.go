@@ -155,7 +155,16 @@ func (k *kv) Delete(key []byte) error {
 
 func (k *kv) Iterate(prefix []byte, fn func(key, value []byte) bool) error {
 	lo := k.key(prefix)
-	it, err := k.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	return k.scan(lo, prefixEnd(lo), fn)
+}
+
+func (k *kv) Scan(start, end []byte, fn func(key, value []byte) bool) error {
+	return k.scan(k.key(start), k.key(end), fn)
+}
+
+// scan visits the keys in [lo, hi) (with the partition prefix).
+func (k *kv) scan(lo, hi []byte, fn func(key, value []byte) bool) error {
+	it, err := k.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return fmt.Errorf("storage: iterate: %w", err)
 	}

@@ -81,11 +81,35 @@ func (s *State) PutJob(old, j *Job) error {
 	}
 	kept := *j
 	s.keepJob(&kept)
-	if k := s.jobIndexKey(j); k != nil {
-		return s.KV.Set(k, nil)
+	k := s.jobIndexKey(j)
+	if k == nil {
+		return nil
 	}
-	return nil
+	switch j.State {
+	case JobActivatable:
+		s.lowerActivatableFloor(j.Value.Type, j.Key)
+	case JobActivated:
+		s.noteDue(j.Value.Deadline)
+	default:
+		s.noteDue(j.Value.RecurringTime)
+	}
+	return s.KV.Set(k, nil)
 }
+
+// noteDue keeps the earliest due time written since ResetNextDue.
+func (s *State) noteDue(at int64) {
+	if s.nextDue == 0 || at < s.nextDue {
+		s.nextDue = at
+	}
+}
+
+// NextDue returns the earliest job deadline or backoff end written through
+// s since ResetNextDue (0: none), so that the broker's due-date loop can
+// wake in time without scanning the families after every call.
+func (s *State) NextDue() int64 { return s.nextDue }
+
+// ResetNextDue forgets the due times noted so far.
+func (s *State) ResetNextDue() { s.nextDue = 0 }
 
 // jobIndexKey is the one index entry a job in its state has: activatable
 // by type, activated by deadline, failed with a backoff by recurring time
@@ -122,17 +146,74 @@ func (s *State) unindexJob(j *Job) error {
 
 // ActivatableJobs returns up to max keys of activatable jobs of a type,
 // oldest first.
+//
+// The type's queue is consumed from its head, so its first part is deleted
+// entries, which an LSM store skips one by one until compaction drops them.
+// The scan starts at the type's floor instead: a job key below which the
+// queue is known to be empty (see activatableFloors).
 func (s *State) ActivatableJobs(jobType string, max int) ([]int64, error) {
 	var keys []int64
 	prefix := append(s.keyStr(FamJobActivatable, jobType), 0)
-	err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+	visit := func(k, _ []byte) bool {
 		if len(k) != len(prefix)+8 {
 			return true
 		}
 		keys = append(keys, lastInt(k))
 		return len(keys) < max
-	})
-	return keys, wrap(err, "activatable jobs")
+	}
+	floor, known := s.floors[jobType]
+	var err error
+	switch {
+	case known && floor == emptyQueue:
+		return nil, nil
+	case known:
+		start := s.keyStrInt(FamJobActivatable, jobType, floor)
+		err = s.KV.Scan(start, prefixEnd(prefix), visit)
+	default:
+		err = s.KV.Iterate(prefix, visit)
+	}
+	if err != nil {
+		return nil, wrap(err, "activatable jobs")
+	}
+	if s.floors == nil {
+		s.floors = make(map[string]int64, 4)
+	}
+	if len(keys) > 0 {
+		s.floors[jobType] = keys[0]
+	} else {
+		s.floors[jobType] = emptyQueue
+	}
+	return keys, nil
+}
+
+// emptyQueue is the floor of a type whose queue is known to be empty.
+const emptyQueue = int64(^uint64(0) >> 1)
+
+// lowerActivatableFloor keeps a type's floor at or below a job key added to
+// its queue (a retried or timed-out job goes back with its old key).
+func (s *State) lowerActivatableFloor(jobType string, key int64) {
+	if floor, known := s.floors[jobType]; known && key < floor {
+		s.floors[jobType] = key
+	}
+}
+
+// ForgetHints drops what s remembers about the KV beyond one call (the
+// activatable floors): call it when the KV may have been changed other than
+// through s, such as a snapshot installed or a failed call's writes
+// discarded.
+func (s *State) ForgetHints() { clear(s.floors) }
+
+// prefixEnd returns the smallest key after every key starting with p (p
+// is a prefix of a family key: it never consists of 0xff bytes only).
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
 }
 
 // Due is a job whose deadline or backoff has a time.
@@ -143,15 +224,25 @@ type Due struct {
 // DueJobs returns jobs of the deadline or backoff family (FamJobDeadline or
 // FamJobBackoff) due at or before now, earliest first, at most max. With
 // now < 0 it returns the first entry whatever its time.
+//
+// The scan stops at now: a family's deleted entries (jobs completed before
+// their deadline) lie mostly after now, and skipping them costs a step each
+// in an LSM store until compaction drops them.
 func (s *State) DueJobs(f Family, now int64, max int) ([]Due, error) {
 	var out []Due
-	err := s.KV.Iterate([]byte{byte(f)}, func(k, _ []byte) bool {
+	visit := func(k, _ []byte) bool {
 		at := int64(binary.BigEndian.Uint64(k[1:9]))
 		if now >= 0 && at > now {
 			return false
 		}
 		out = append(out, Due{At: at, JobKey: lastInt(k)})
 		return len(out) < max
-	})
+	}
+	var err error
+	if now < 0 {
+		err = s.KV.Iterate([]byte{byte(f)}, visit)
+	} else {
+		err = s.KV.Scan([]byte{byte(f)}, s.keyInt(f, now+1), visit)
+	}
 	return out, wrap(err, "due jobs")
 }

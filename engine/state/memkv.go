@@ -63,6 +63,14 @@ func (m *MemKV) Iterate(prefix []byte, fn func(key, value []byte) bool) error {
 	return nil
 }
 
+// Scan visits the keys in [start, end) in ascending order.
+func (m *MemKV) Scan(start, end []byte, fn func(key, value []byte) bool) error {
+	m.t.AscendFunc(btreemap.GE(view(start)), btreemap.LT(view(end)), func(k string, v []byte) bool {
+		return fn(unsafe.Slice(unsafe.StringData(k), len(k)), v)
+	})
+	return nil
+}
+
 // Len returns the number of keys.
 func (m *MemKV) Len() int { return m.t.Len() }
 

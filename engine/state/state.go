@@ -28,6 +28,10 @@ type State struct {
 	keys    []int             // ends of the keys deletePrefix gathered in keyBuf
 	keyBuf  []byte
 	intern  map[string]string // strings decoded before (see record.Decoder.Intern)
+	// Hints that outlive a call (the engine keeps its State): they speed up
+	// reads and never change what a read returns.
+	floors  map[string]int64 // job type => activatable queue floor (see ActivatableJobs)
+	nextDue int64            // see NextDue
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
