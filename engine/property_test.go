@@ -187,6 +187,9 @@ func drive(h *Harness, r *rand.Rand, piks []int64) {
 		if r.IntN(4) == 0 {
 			resolveSome(h, r)
 		}
+		if err := state.CheckCounts(h.KV); err != nil {
+			h.T.Fatalf("round %d: %v", round, err)
+		}
 	}
 	h.T.Fatal("instances still busy after 200 rounds")
 }

@@ -14,8 +14,8 @@ import (
 // gateway.
 func elementActivating(env *Env, r *record.Record) error {
 	v := r.Value.(*record.ProcessInstanceRecord)
-	ei := &state.ElementInstance{Key: r.Key, State: record.ElementActivating, Value: *v}
-	if err := env.State.PutElementInstance(ei); err != nil {
+	ei := state.NewElementInstance(r.Key, record.ElementActivating, *v)
+	if err := env.State.CreateElementInstance(ei); err != nil {
 		return err
 	}
 	if v.FlowScopeKey <= 0 {
@@ -75,9 +75,6 @@ func elementEnded(env *Env, r *record.Record) error {
 		return fmt.Errorf("no element instance")
 	}
 	if err := env.State.DeleteElementInstance(ei); err != nil {
-		return err
-	}
-	if err := env.State.DeleteTakenFlows(r.Key); err != nil {
 		return err
 	}
 	if ei.Value.FlowScopeKey <= 0 {

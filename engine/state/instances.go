@@ -16,7 +16,29 @@ type ElementInstance struct {
 	// JobKey is the job of a job-based task (0: none).
 	JobKey int64
 	Value  record.ProcessInstanceRecord
+	// Counts kept with the instance (Zeebe's ElementInstance keeps them
+	// too), so that asking "does this scope still have children, tokens,
+	// variables?" is a read of one value, not a scan of a key range that
+	// the store must step through deleted keys to answer. Unknown (-1) for
+	// values stored before the counts existed and, for Variables, for a
+	// process instance (its variables are created before it is).
+	Children  int64 // active child element instances
+	Tokens    int64 // tokens on their way in this scope (taken flows)
+	Variables int64 // 0: no local variables; 1: some; -1: unknown
 }
+
+// NewElementInstance returns an element instance being created, with its
+// counts known (nothing inside it yet).
+func NewElementInstance(key int64, intent record.Intent, v record.ProcessInstanceRecord) *ElementInstance {
+	ei := &ElementInstance{Key: key, State: intent, Value: v}
+	if v.FlowScopeKey <= 0 {
+		ei.Variables = unknownCount
+	}
+	return ei
+}
+
+// unknownCount marks a count that must be found by a scan.
+const unknownCount = -1
 
 // IsActive reports whether the instance is activating or activated, the
 // states in which it can take part in the flow.
@@ -49,6 +71,10 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 	}
 	ei := ElementInstance{Key: d.Int(), State: record.Intent(d.Name()), JobKey: d.Int()}
 	record.UnmarshalValue(&d, &ei.Value)
+	ei.Children, ei.Tokens, ei.Variables = unknownCount, unknownCount, unknownCount
+	if len(d.B) > 0 {
+		ei.Children, ei.Tokens, ei.Variables = d.Int(), d.Int(), d.Int()
+	}
 	if err := decoded(&d, "element instance"); err != nil {
 		return nil, err
 	}
@@ -105,31 +131,89 @@ func (s *State) cacheEntry(key int64) *cached {
 	return c
 }
 
-// PutElementInstance stores ei and, when it is created (ACTIVATING), links
-// it to its flow scope.
+// CreateElementInstance stores a new element instance (ACTIVATING) and
+// links it to its flow scope.
+func (s *State) CreateElementInstance(ei *ElementInstance) error {
+	if err := s.PutElementInstance(ei); err != nil {
+		return err
+	}
+	if ei.Value.FlowScopeKey <= 0 {
+		return nil
+	}
+	if err := s.countChildren(ei.Value.FlowScopeKey, 1); err != nil {
+		return err
+	}
+	return s.KV.Set(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
+}
+
+// PutElementInstance stores a changed element instance.
 func (s *State) PutElementInstance(ei *ElementInstance) error {
 	c := s.cacheEntry(ei.Key)
 	if &c.ei != ei {
 		c.ei = *ei
 	}
 	c.dirty, c.deleted = true, false
-	if ei.Value.FlowScopeKey <= 0 || ei.State != record.ElementActivating {
-		return nil // the link to the flow scope is made once, on creation
-	}
-	return s.KV.Set(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key), nil)
+	return nil
 }
 
-// DeleteElementInstance removes an instance, its link to its flow scope and
-// its variables.
+// DeleteElementInstance removes an instance, its link to its flow scope, its
+// variables and the tokens still on their way inside it.
 func (s *State) DeleteElementInstance(ei *ElementInstance) error {
 	c := s.cacheEntry(ei.Key)
+	if &c.ei != ei {
+		c.ei = *ei
+	}
 	c.dirty, c.deleted = true, true
 	if ei.Value.FlowScopeKey > 0 {
+		if err := s.countChildren(ei.Value.FlowScopeKey, -1); err != nil {
+			return err
+		}
 		if err := s.KV.Delete(s.keyIntInt(FamElementChild, ei.Value.FlowScopeKey, ei.Key)); err != nil {
 			return err
 		}
 	}
-	return s.deleteScopeVariables(ei.Key)
+	if ei.Tokens != 0 {
+		if err := s.deletePrefix(s.keyInt(FamTakenFlow, ei.Key)); err != nil {
+			return err
+		}
+	}
+	if ei.Variables != 0 {
+		return s.deleteScopeVariables(ei.Key)
+	}
+	return nil
+}
+
+// count adds delta to one of the counts of the element instance key, if it
+// exists and the count is known.
+func (s *State) count(key int64, delta int64, field func(*ElementInstance) *int64) error {
+	ei, err := s.GetElementInstance(key)
+	if err != nil || ei == nil {
+		return err
+	}
+	if n := field(ei); *n != unknownCount {
+		*n = max(*n+delta, 0)
+		s.cacheEntry(key).dirty = true
+	}
+	return nil
+}
+
+func (s *State) countChildren(scope, delta int64) error {
+	return s.count(scope, delta, func(ei *ElementInstance) *int64 { return &ei.Children })
+}
+
+// markVariables notes that scope has local variables.
+func (s *State) markVariables(scope int64) error {
+	ei, err := s.GetElementInstance(scope)
+	if err != nil || ei == nil {
+		// No instance yet: a process instance's variables come first, and
+		// a process instance's count is unknown (see NewElementInstance).
+		return err
+	}
+	if ei.Variables == 0 {
+		ei.Variables = 1
+		s.cacheEntry(scope).dirty = true
+	}
+	return nil
 }
 
 // Flush writes the cached element instance changes to the KV, in key
@@ -153,6 +237,9 @@ func (s *State) Flush() error {
 				e.String(string(c.ei.State))
 				e.Int(c.ei.JobKey)
 				record.MarshalValue(e, &c.ei.Value)
+				e.Int(c.ei.Children)
+				e.Int(c.ei.Tokens)
+				e.Int(c.ei.Variables)
 			})
 		}
 		if err != nil {
@@ -178,6 +265,9 @@ func (s *State) ChildKeys(parent int64) ([]int64, error) {
 
 // HasChildren reports whether an element instance has active children.
 func (s *State) HasChildren(parent int64) (bool, error) {
+	if ei, err := s.GetElementInstance(parent); err != nil || (ei != nil && ei.Children != unknownCount) {
+		return ei != nil && ei.Children > 0, err
+	}
 	return s.hasPrefix(s.keyInt(FamElementChild, parent))
 }
 
@@ -207,9 +297,13 @@ func (s *State) AddTakenFlow(scope int64, target, flow string, delta int64) erro
 	if err != nil {
 		return err
 	}
-	n += delta
+	old := n
+	n = max(n+delta, 0)
+	if err := s.count(scope, n-old, func(ei *ElementInstance) *int64 { return &ei.Tokens }); err != nil {
+		return err
+	}
 	k := s.takenKey(scope, target, flow)
-	if n <= 0 {
+	if n == 0 {
 		return s.KV.Delete(k)
 	}
 	return s.KV.Set(k, binary.AppendUvarint(nil, uint64(n)))
@@ -217,6 +311,9 @@ func (s *State) AddTakenFlow(scope int64, target, flow string, delta int64) erro
 
 // HasTakenFlows reports whether any token is on its way in scope.
 func (s *State) HasTakenFlows(scope int64) (bool, error) {
+	if ei, err := s.GetElementInstance(scope); err != nil || (ei != nil && ei.Tokens != unknownCount) {
+		return ei != nil && ei.Tokens > 0, err
+	}
 	return s.hasPrefix(s.keyInt(FamTakenFlow, scope))
 }
 
@@ -236,11 +333,6 @@ func (s *State) TakenFlowTargets(scope int64) ([]string, error) {
 		return true
 	})
 	return targets, wrap(err, "taken flows")
-}
-
-// DeleteTakenFlows removes every token on its way in scope (the scope ends).
-func (s *State) DeleteTakenFlows(scope int64) error {
-	return s.deletePrefix(s.keyInt(FamTakenFlow, scope))
 }
 
 // AwaitResult is a creation waiting for its instance to complete.

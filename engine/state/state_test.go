@@ -214,3 +214,37 @@ func TestDueJobs_StopsAtNowAndNotesTheEarliestDueTime(t *testing.T) {
 		t.Fatalf("first due = %v", first)
 	}
 }
+
+func TestElementInstances_StoredWithoutCountsAreScanned(t *testing.T) {
+	st := New(NewMemKV())
+	// a scope and its child in the layout before counts were kept
+	for _, ei := range []ElementInstance{
+		{Key: 1, State: record.ElementActivated, Value: record.ProcessInstanceRecord{FlowScopeKey: -1, ElementID: "p"}},
+		{Key: 2, State: record.ElementActivated, Value: record.ProcessInstanceRecord{FlowScopeKey: 1, ElementID: "t"}},
+	} {
+		mustNil(t, st.put(st.keyInt(FamElementInstance, ei.Key), func(e *record.Encoder) {
+			e.Int(ei.Key)
+			e.String(string(ei.State))
+			e.Int(ei.JobKey)
+			record.MarshalValue(e, &ei.Value)
+		}))
+	}
+	mustNil(t, st.KV.Set(st.keyIntInt(FamElementChild, 1, 2), nil))
+	mustNil(t, st.PutVariable(2, "x", Variable{Key: 9, Value: []byte("1")}))
+	if busy, err := st.HasChildren(1); err != nil || !busy {
+		t.Fatalf("HasChildren = %v, %v; want the scan to find the child", busy, err)
+	}
+	child, err := st.GetElementInstance(2)
+	mustNil(t, err)
+	if child.Children != unknownCount || child.Variables != unknownCount {
+		t.Fatalf("old value decoded with counts %+v", child)
+	}
+	mustNil(t, st.DeleteElementInstance(child))
+	mustNil(t, st.Flush())
+	if _, found, _ := st.GetVariable(2, "x"); found {
+		t.Fatal("the variable of a deleted old-layout instance is left")
+	}
+	if busy, _ := st.HasChildren(1); busy {
+		t.Fatal("the scope still has its deleted child")
+	}
+}

@@ -37,6 +37,9 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 	b := make([]byte, 0, 10+len(v.Value))
 	b = binary.AppendVarint(b, v.Key)
 	b = append(b, v.Value...)
+	if err := s.markVariables(scope); err != nil {
+		return err
+	}
 	return s.KV.Set(s.keyIntStr(FamVariable, scope, name), b)
 }
 
