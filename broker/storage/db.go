@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -36,6 +37,10 @@ type Options struct {
 	// raft log and record log push the state's out, and every lookup reads
 	// from the file system.
 	CacheSize int64
+	// RowCacheSize bounds each partition's cache of state values (see
+	// rowCache) in bytes, counted per generation: up to twice this is
+	// held. Zero means 16 MiB.
+	RowCacheSize int
 	// Logger receives pebble's messages: its info lines at Debug. Nil
 	// discards them.
 	Logger *slog.Logger
@@ -44,6 +49,23 @@ type Options struct {
 // DB is a node's pebble database.
 type DB struct {
 	pebble *pebble.DB
+
+	cachesMu      sync.Mutex
+	caches        map[int32]*rowCache // partition id => its state's row cache
+	rowCacheBytes int
+}
+
+// rowCache returns the row cache of a partition's state (one per partition
+// and database, shared by every Partition value of that id).
+func (d *DB) rowCache(id int32) *rowCache {
+	d.cachesMu.Lock()
+	defer d.cachesMu.Unlock()
+	c := d.caches[id]
+	if c == nil {
+		c = newRowCache(d.rowCacheBytes)
+		d.caches[id] = c
+	}
+	return c
 }
 
 // Open opens (or creates) the database in dir.
@@ -69,7 +91,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
-	return &DB{pebble: p}, nil
+	if opts.RowCacheSize == 0 {
+		opts.RowCacheSize = 16 << 20
+	}
+	return &DB{pebble: p, caches: map[int32]*rowCache{}, rowCacheBytes: opts.RowCacheSize}, nil
 }
 
 // Pebble returns the underlying database (for raftstore and metrics).

@@ -15,11 +15,12 @@ type Partition struct {
 	db     *DB
 	id     int32
 	prefix []byte // dataPrefix(id)
+	cache  *rowCache
 }
 
 // Partition returns the data of partition id.
 func (d *DB) Partition(id int32) *Partition {
-	return &Partition{db: d, id: id, prefix: dataPrefix(id)}
+	return &Partition{db: d, id: id, prefix: dataPrefix(id), cache: d.rowCache(id)}
 }
 
 // ID is the partition id.
@@ -58,16 +59,17 @@ func readApplied(r pebble.Reader, key []byte) (uint64, error) {
 // Batch is the unit of one apply: the engine state changes, the records and
 // the applied index, committed together with pebble.Sync.
 type Batch struct {
-	p     *Partition
-	batch *pebble.Batch
-	kv    kv
+	p         *Partition
+	batch     *pebble.Batch
+	kv        kv
+	committed bool
 }
 
 // NewBatch starts an apply. Reads through KV see the batch's own writes.
 // The caller must Close it, committed or not.
 func (p *Partition) NewBatch() *Batch {
 	b := p.db.pebble.NewIndexedBatch()
-	return &Batch{p: p, batch: b, kv: kv{r: b, w: b, prefix: p.sub(subState)}}
+	return &Batch{p: p, batch: b, kv: kv{r: b, w: b, prefix: p.sub(subState), cache: p.cache}}
 }
 
 // KV is the engine's view of the partition state inside this batch.
@@ -94,6 +96,7 @@ func (b *Batch) commit(opts *pebble.WriteOptions) error {
 	if err := b.batch.Commit(opts); err != nil {
 		return fmt.Errorf("storage: commit partition %d: %w", b.p.id, err)
 	}
+	b.committed = true
 	return nil
 }
 
@@ -106,15 +109,25 @@ func (p *Partition) Sync() error {
 	return nil
 }
 
-// Close releases the batch; uncommitted changes are dropped.
-func (b *Batch) Close() { _ = b.batch.Close() }
+// Close releases the batch; uncommitted changes are dropped (and with them
+// the row cache, which saw them).
+func (b *Batch) Close() {
+	if b.kv.wrote && !b.committed {
+		b.p.cache.clear()
+	}
+	_ = b.batch.Close()
+}
 
-// kv is state.KV over a pebble reader and writer, under a key prefix.
+// kv is state.KV over a pebble reader and writer, under a key prefix. A
+// batch's kv reads and writes through the partition's row cache; a View's
+// (a pebble snapshot, an older state) has none.
 type kv struct {
 	r      pebble.Reader
 	w      pebble.Writer
 	prefix []byte
 	buf    []byte
+	cache  *rowCache
+	wrote  bool
 }
 
 func (k *kv) key(key []byte) []byte {
@@ -124,9 +137,17 @@ func (k *kv) key(key []byte) []byte {
 }
 
 func (k *kv) Get(key []byte) ([]byte, bool, error) {
+	if k.cache != nil {
+		if row, ok := k.cache.get(key); ok {
+			return row.value, row.found, nil
+		}
+	}
 	v, ok, err := getCopy(k.r, k.key(key))
 	if err != nil {
 		return nil, false, fmt.Errorf("storage: get: %w", err)
+	}
+	if k.cache != nil {
+		k.cache.put(key, cachedRow{value: v, found: ok})
 	}
 	return v, ok, nil
 }
@@ -136,8 +157,12 @@ func (k *kv) Set(key, value []byte) error {
 		return errReadOnly
 	}
 	k.buf = append(append(k.buf[:0], k.prefix...), key...)
+	k.wrote = true
 	if err := k.w.Set(k.buf, value, nil); err != nil {
 		return fmt.Errorf("storage: set: %w", err)
+	}
+	if k.cache != nil {
+		k.cache.put(key, cachedRow{value: append([]byte(nil), value...), found: true})
 	}
 	return nil
 }
@@ -147,8 +172,12 @@ func (k *kv) Delete(key []byte) error {
 		return errReadOnly
 	}
 	k.buf = append(append(k.buf[:0], k.prefix...), key...)
+	k.wrote = true
 	if err := k.w.Delete(k.buf, nil); err != nil {
 		return fmt.Errorf("storage: delete: %w", err)
+	}
+	if k.cache != nil {
+		k.cache.put(key, cachedRow{})
 	}
 	return nil
 }

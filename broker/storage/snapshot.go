@@ -99,6 +99,8 @@ func (p *Partition) Restore(r io.Reader) error {
 	if id := int32(binary.BigEndian.Uint32(head[len(snapshotMagic):])); id != p.id {
 		return fmt.Errorf("%w: snapshot of partition %d, restoring %d", ErrBadSnapshot, id, p.id)
 	}
+	p.cache.clear() // before and after: its rows are the replaced state's
+	defer p.cache.clear()
 	b := p.db.pebble.NewBatch()
 	defer b.Close()
 	if err := b.DeleteRange(p.prefix, prefixEnd(p.prefix), nil); err != nil {

@@ -283,6 +283,9 @@ func (s *State) takenKey(scope int64, target, flow string) []byte {
 
 // TakenFlowCount returns how many tokens wait on flow into target.
 func (s *State) TakenFlowCount(scope int64, target, flow string) (int64, error) {
+	if c, ok := s.cache[scope]; ok && !c.deleted && c.ei.Tokens == 0 {
+		return 0, nil // no token is on its way in the scope
+	}
 	v, ok, err := s.KV.Get(s.takenKey(scope, target, flow))
 	if err != nil || !ok {
 		return 0, wrap(err, "taken flow")

@@ -24,6 +24,9 @@ func decodeVariable(v []byte) (Variable, error) {
 
 // GetVariable returns the variable name of scope (found=false if absent).
 func (s *State) GetVariable(scope int64, name string) (Variable, bool, error) {
+	if c, ok := s.cache[scope]; ok && !c.deleted && c.ei.Variables == 0 {
+		return Variable{}, false, nil // a scope known to have no variables
+	}
 	v, ok, err := s.KV.Get(s.keyIntStr(FamVariable, scope, name))
 	if err != nil || !ok {
 		return Variable{}, false, wrap(err, "variable")
