@@ -24,6 +24,10 @@ type Embedded struct {
 	PID int
 
 	cmd     *exec.Cmd
+	args    []string
+	env     []string
+	binary  string
+	ready   time.Duration
 	dataDir string
 	stderr  *tailBuffer
 	exited  chan error
@@ -66,21 +70,40 @@ func StartEmbedded(ctx context.Context, o EmbeddedOptions) (*Embedded, error) {
 		"--data-dir", dir, "--http-addr", httpAddr, "--internal-addr", internalAddr,
 		"--partitions", fmt.Sprint(o.Partitions), "--log-level", "warn",
 		"--raft-heartbeat-timeout", "200ms", "--raft-election-timeout", "200ms", "--raft-leader-lease-timeout", "100ms")
-	e := &Embedded{Address: "http://" + httpAddr, dataDir: dir, stderr: &tailBuffer{max: 8 << 10}, exited: make(chan error, 1)}
-	e.cmd = exec.Command(o.Binary, args...)
-	e.cmd.Env = append(os.Environ(), o.Env...)
-	e.cmd.Stdout, e.cmd.Stderr = e.stderr, e.stderr
-	if err := e.cmd.Start(); err != nil {
+	e := &Embedded{Address: "http://" + httpAddr, dataDir: dir, stderr: &tailBuffer{max: 8 << 10},
+		binary: o.Binary, args: args, env: append(os.Environ(), o.Env...), ready: o.Ready}
+	if err := e.start(ctx); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("embedded node: start %s: %w", o.Binary, err)
-	}
-	e.PID = e.cmd.Process.Pid
-	go func() { e.exited <- e.cmd.Wait() }()
-	if err := e.waitReady(ctx, o.Ready); err != nil {
-		e.Close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// start runs the node process and waits until it is ready.
+func (e *Embedded) start(ctx context.Context) error {
+	e.exited = make(chan error, 1)
+	e.cmd = exec.Command(e.binary, e.args...)
+	e.cmd.Env = e.env
+	e.cmd.Stdout, e.cmd.Stderr = e.stderr, e.stderr
+	if err := e.cmd.Start(); err != nil {
+		return fmt.Errorf("embedded node: start %s: %w", e.binary, err)
+	}
+	e.PID = e.cmd.Process.Pid
+	go func() { e.exited <- e.cmd.Wait() }()
+	if err := e.waitReady(ctx, e.ready); err != nil {
+		e.stop()
+		return err
+	}
+	return nil
+}
+
+// Restart stops the node (SIGTERM) and starts it again on the same data
+// directory and ports, and waits until it is ready.
+func (e *Embedded) Restart(ctx context.Context) error {
+	if err := e.stop(); err != nil {
+		return err
+	}
+	return e.start(ctx)
 }
 
 // waitReady polls GET /ready until it answers 200.
@@ -113,6 +136,11 @@ func (e *Embedded) waitReady(ctx context.Context, limit time.Duration) error {
 // data directory.
 func (e *Embedded) Close() error {
 	defer os.RemoveAll(e.dataDir)
+	return e.stop()
+}
+
+// stop stops the node: SIGTERM, then SIGKILL after 15 s.
+func (e *Embedded) stop() error {
 	_ = e.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-e.exited:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ type benchFlags struct {
 	address, cluster, workloads, dir, rates string
 	duration, warmup, drain                 time.Duration
 	inFlight, workers, maxJobs, payload     int
-	partitions, serverPID                   int
+	partitions, serverPID, park             int
 	stream, poll, embedded, json            bool
 }
 
@@ -46,7 +47,14 @@ run one after another, one result each.
 on a temp data dir and free ports) and stops it afterwards; otherwise bench
 uses --address or --cluster. Workloads are testdata/bench/NAME.bpmn (run from
 the repository root) or any .bpmn path whose service tasks have static job
-types. Run it on a quiet machine: the load generator shares its cores.`,
+types. Run it on a quiet machine: the load generator shares its cores.
+
+--park N measures waiting instances instead: it starts N instances of each
+workload with no job worker, so that every one waits at its first task, and
+reports the server's memory before, at the peak and after they settle, and
+with --embedded the size of the data directory and the memory after the node
+is restarted with all of them still waiting (the search API must then count
+N active instances).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runBench(cmd, f) },
 	}
@@ -73,6 +81,7 @@ types. Run it on a quiet machine: the load generator shares its cores.`,
 	fs.BoolVar(&f.poll, "poll", false, "workers long-poll for jobs instead of the push stream")
 	fs.IntVar(&f.payload, "payload-bytes", 512, "size of each instance's JSON variables")
 	fs.BoolVar(&f.json, "json", false, "print one JSON line per result")
+	fs.IntVar(&f.park, "park", 0, "start this many instances with no worker and measure the memory of the waiting instances (see above)")
 	return cmd
 }
 
@@ -105,12 +114,13 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 	if f.cluster != "" {
 		cfg.Addresses = strings.Split(f.cluster, ",")
 	}
+	var node *bench.Embedded
 	if f.embedded {
 		exe, err := os.Executable()
 		if err != nil {
 			return fail(cmd, fmt.Errorf("--embedded: %w", err))
 		}
-		node, err := bench.StartEmbedded(ctx, bench.EmbeddedOptions{Binary: exe, Partitions: f.partitions})
+		node, err = bench.StartEmbedded(ctx, bench.EmbeddedOptions{Binary: exe, Partitions: f.partitions})
 		if err != nil {
 			return fail(cmd, err)
 		}
@@ -127,6 +137,9 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 		}
 	}
 
+	if f.park > 0 {
+		return runPark(cmd, ctx, f, cfg, workloads, node)
+	}
 	failed := false
 	for _, w := range workloads {
 		for _, rate := range rates {
@@ -148,6 +161,36 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	if failed {
 		return exitError{1}
+	}
+	return nil
+}
+
+// runPark runs a parking run per workload (see --park).
+func runPark(cmd *cobra.Command, ctx context.Context, f *benchFlags, cfg bench.Config, workloads []*bench.Workload, node *bench.Embedded) error {
+	for _, w := range workloads {
+		res, err := bench.Park(ctx, bench.ParkConfig{
+			Addresses: cfg.Addresses, Workload: w, Instances: f.park, InFlight: inFlightFor(f.inFlight, 0),
+			PayloadBytes: f.payload, Settle: 5 * time.Second, ServerPID: cfg.ServerPID, MetricsURLs: cfg.MetricsURLs,
+			Node: node, Logger: cfg.Logger,
+		})
+		if err != nil {
+			return fail(cmd, err)
+		}
+		if f.json {
+			b, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\n", b)
+			continue
+		}
+		out := cmd.OutOrStdout()
+		fmt.Fprintf(out, "%s: %d instances parked (%d created at %.0f/s, %d errors), %d active per the search API\n",
+			w.Name, res.Instances, res.Created, res.CreatePerSec, res.Errors, res.Active)
+		fmt.Fprintf(out, "  server rss idle %.0f MB, peak %.0f MB, settled %.0f MB\n", mb(res.IdleRSS), mb(res.PeakRSS), mb(res.SettledRSS))
+		if res.RestartSeconds > 0 {
+			fmt.Fprintf(out, "  data on disk %.0f MB; restarted in %.1f s: rss %.0f MB\n", mb(res.DataBytes), res.RestartSeconds, mb(res.RestartedRSS))
+		}
 	}
 	return nil
 }

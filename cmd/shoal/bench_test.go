@@ -120,3 +120,36 @@ func TestBenchEmbedded(t *testing.T) {
 		t.Errorf("open loop result: mode %q, kept_up %v: want open with a verdict", open[0].Mode, open[0].KeptUp)
 	}
 }
+
+// TestBenchPark parks 200 instances on an embedded node: every one is
+// created, counted active by the search API after the node restarted, and
+// the memory and disk figures are read.
+func TestBenchPark(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and restarts a node")
+	}
+	t.Setenv("SHOAL_TEST_AS_SHOAL", "1")
+	out, errOut, code := runShoal(t, "bench", "--embedded", "--json", "--workloads-dir", "../../testdata/bench",
+		"--park", "200", "--in-flight", "8")
+	if code != 0 {
+		t.Fatalf("bench --park: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	var r struct {
+		Mode         string `json:"mode"`
+		Created      int64  `json:"created"`
+		Errors       int64  `json:"errors"`
+		Active       int64  `json:"active"`
+		SettledRSS   int64  `json:"settled_rss_bytes"`
+		DataBytes    int64  `json:"data_bytes"`
+		RestartedRSS int64  `json:"restarted_rss_bytes"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &r); err != nil {
+		t.Fatalf("bench --park printed %q: %v", out, err)
+	}
+	if r.Mode != "park" || r.Created != 200 || r.Errors != 0 || r.Active != 200 {
+		t.Errorf("mode %q, created %d, errors %d, active after restart %d: want park, 200, 0, 200", r.Mode, r.Created, r.Errors, r.Active)
+	}
+	if r.SettledRSS <= 0 || r.DataBytes <= 0 || r.RestartedRSS <= 0 {
+		t.Errorf("figures not read: %+v", r)
+	}
+}
