@@ -131,6 +131,7 @@ type Node struct {
 
 	out       *outbound // commands being sent to other partitions
 	streams   jobpush.Registry
+	pushes    *pushPeers // the push streams of this node and its peers
 	topo      *topologyCache
 	started   atomic.Bool // set once every local partition is open
 	exported  atomic.Pointer[func(int32) (int64, bool)]
@@ -163,6 +164,7 @@ func NewNode(cfg Config) (*Node, error) {
 	if len(n.peers) == 0 {
 		n.peers = []string{n.mux.Addr()}
 	}
+	n.pushes = newPushPeers(n.peers, cfg.NodeID)
 	n.mux.HandleRequests(cluster.Serve(n.serve))
 	for id := int32(1); id <= cfg.PartitionsCount; id++ {
 		if !cluster.Hosts(cfg.NodeID, id, cfg.ClusterSize, cfg.ReplicationFactor) {
@@ -185,6 +187,7 @@ func NewNode(cfg Config) (*Node, error) {
 		n.wg.Add(1)
 		go n.balanceLeaders(cfg.BalanceInterval)
 	}
+	n.startPush()
 	n.logger.Info("node started", "internal", n.mux.Addr(), "partitions", len(n.parts),
 		"clusterSize", cfg.ClusterSize, "partitionsCount", cfg.PartitionsCount)
 	return n, nil

@@ -14,9 +14,3 @@ type JobStreamer interface {
 }
 
 var _ JobStreamer = (*Node)(nil)
-
-// AddJobStream registers a push stream of this node's gateway. Partitions
-// this node leads push to it; partitions led elsewhere do not (their
-// leaders do not see this node's streams): the stream gets their jobs by
-// activation, woken by WatchJobs.
-func (n *Node) AddJobStream(s jobpush.Stream) (remove func()) { return n.streams.Add(s) }

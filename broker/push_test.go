@@ -354,3 +354,19 @@ func TestNoPushedJobIsLostOrDeliveredTwice(t *testing.T) {
 	}
 	t.Logf("%d jobs pushed, %d polled", pushed, polled)
 }
+
+func (s *pushStream) Free() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.capacity - len(s.held) - s.reserved
+}
+
+func (s *pushStream) TryPush(key int64, job record.JobRecord) bool {
+	s.mu.Lock()
+	room := !s.closed && s.capacity-len(s.held)-s.reserved > 0
+	if room {
+		s.reserved++ // Push spends it
+	}
+	s.mu.Unlock()
+	return room && s.Push(key, job)
+}

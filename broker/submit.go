@@ -124,6 +124,8 @@ func (n *Node) serve(ctx context.Context, req cluster.Request) cluster.Response 
 		}
 		rec, err := n.submit(ctx, req.PartitionID, req.Command, req.Hops)
 		return submitResponse(rec, err)
+	case cluster.OpJobStreams, cluster.OpPushJobs:
+		return n.servePush(req)
 	case cluster.OpTopology:
 		body, err := n.localInfoJSON()
 		if err != nil {

@@ -19,8 +19,10 @@ type Op uint8
 
 // The broker requests. Numbers are append-only.
 const (
-	OpSubmit   Op = 1 // forward a command to a partition's leader
-	OpTopology Op = 2 // ask a node for its local partitions' roles
+	OpSubmit     Op = 1 // forward a command to a partition's leader
+	OpTopology   Op = 2 // ask a node for its local partitions' roles
+	OpJobStreams Op = 3 // tell a node about this node's push streams (Body)
+	OpPushJobs   Op = 4 // hand jobs to push streams of the node (Body)
 )
 
 // Status is the outcome of a request, carried back to the caller.
@@ -50,6 +52,7 @@ type Request struct {
 	Hops        uint8         // forwards so far; bounds forwarding chains
 	Timeout     time.Duration // the caller's remaining time
 	Command     record.Record // OpSubmit
+	Body        []byte        // the other ops that carry data
 }
 
 // Response answers a Request.
@@ -65,7 +68,7 @@ const maxFrame = 64 << 20
 
 // Frame: len u32 | op or status u8 | fields...
 //
-//	request:  op | partition u32 | hops u8 | timeout ms u32 | record.Marshal (submit)
+//	request:  op | partition u32 | hops u8 | timeout ms u32 | record.Marshal (submit) or body
 //	response: status | len(message) u32 | message | body (record.Marshal or topology)
 func writeFrame(w *bufio.Writer, payload []byte) error {
 	if len(payload) > maxFrame {
@@ -103,6 +106,8 @@ func encodeRequest(req Request) ([]byte, error) {
 			return nil, err
 		}
 		b = append(b, rec...)
+	} else {
+		b = append(b, req.Body...)
 	}
 	return b, nil
 }
@@ -123,6 +128,8 @@ func decodeRequest(b []byte) (Request, error) {
 			return req, fmt.Errorf("%w: %v", errBadFrame, err)
 		}
 		req.Command = rec
+	} else if len(b) > 10 {
+		req.Body = b[10:]
 	}
 	return req, nil
 }

@@ -13,6 +13,12 @@
 // entries in flight together never promise a stream more jobs than it has
 // room for.
 //
+// In a cluster, each node advertises its streams' free capacity to the
+// others (broker's pushremote.go); a leader registers what a peer
+// advertised as a proxy Stream here, reserves against that view, and sends
+// the jobs to the peer, which takes them with TryPush while it has room and
+// refuses the rest, which the leader yields.
+//
 // Streams are taken in turn: each Reserve starts one stream further, and a
 // job goes to the first offer of its type with credits left, so the streams
 // of a type share its jobs round-robin across entries.
@@ -40,6 +46,14 @@ type Stream interface {
 	// reserved credit. It returns false when the stream is closed: the
 	// job must then be yielded.
 	Push(key int64, job record.JobRecord) bool
+	// Free is the capacity neither held nor reserved, as advertised to
+	// the other nodes of a cluster.
+	Free() int
+	// TryPush hands over a job activated on another node against the
+	// capacity this node advertised: the stream takes it only if it has
+	// room beyond its reservations, and returns false otherwise (the job
+	// must then be yielded).
+	TryPush(key int64, job record.JobRecord) bool
 }
 
 // Registry is the set of push streams open on a node. It is safe for
@@ -126,7 +140,8 @@ func (r *Registry) Reserve(perType int) *Reservation {
 }
 
 // Deliver pushes the jobs the engine activated for this reservation's
-// offers, gives back the credits not spent, and returns the keys of the jobs
+// offers, gives back the credits not spent (a failed push spends none), and
+// returns the keys of the jobs
 // whose stream was closed (to be yielded).
 func (res *Reservation) Deliver(pushed []engine.PushedJob) (undelivered []int64) {
 	if res == nil {
@@ -141,8 +156,9 @@ func (res *Reservation) Deliver(pushed []engine.PushedJob) (undelivered []int64)
 			undelivered = append(undelivered, p.Key)
 			continue
 		}
-		spent[p.Offer]++
-		if !res.streams[p.Offer].Push(p.Key, p.Job) {
+		if res.streams[p.Offer].Push(p.Key, p.Job) {
+			spent[p.Offer]++
+		} else {
 			undelivered = append(undelivered, p.Key)
 		}
 	}

@@ -6,13 +6,16 @@
 //	             │ proposer: at most MaxInFlight entries uncommitted; the
 //	             │ commands that pile up meanwhile form the next entry
 //	             ▼
-//	      stamp Timestamp ─► entry [type|version|commands] ─► raft.Apply
+//	      stamp Timestamp, reserve push credits (Config.Streams)
+//	        ─► entry [type|version|commands|offers] ─► raft.Apply
 //	                                                            │ quorum commit
 //	                                                            ▼
 //	FSM.ApplyBatch (every replica): skip index ≤ applied ─► engine.Process
 //	   ─► one pebble batch: state + record log + applied index ─► Commit
 //	                                                            │
-//	afterApply: pending[requestID] ◄─ Result.Responses  (Submit returns)
+//	afterApply: push streams       ◄─ Result.Pushed (the entry's builder;
+//	                                  a leader yields jobs it cannot push)
+//	            pending[requestID] ◄─ Result.Responses  (Submit returns)
 //	            job watchers     ◄─ Result.JobsAvailable
 //	            scheduler kick   ─► DueCommands ─► raft.Apply (leader only)
 //

@@ -231,3 +231,19 @@ func TestLeaderYieldsJobsPushedForAReservationItDoesNotHold(t *testing.T) {
 		t.Fatal("the leader did not yield a job pushed for a reservation it does not hold")
 	}
 }
+
+func (s *fakeStream) Free() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.capacity - len(s.held) - s.reserved
+}
+
+func (s *fakeStream) TryPush(key int64, job record.JobRecord) bool {
+	s.mu.Lock()
+	room := !s.closed && s.capacity-len(s.held)-s.reserved > 0
+	if room {
+		s.reserved++ // Push spends it
+	}
+	s.mu.Unlock()
+	return room && s.Push(key, job)
+}

@@ -112,6 +112,41 @@ func (s *Stream) Push(key int64, job record.JobRecord) bool {
 	s.reserved = max(s.reserved-1, 0)
 	s.held[key] = s.deadline(job.Deadline)
 	s.mu.Unlock()
+	if !s.handOut(key, job) {
+		s.mu.Lock()
+		s.reserved++ // not spent: the partition gives the credit back
+		s.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+// TryPush implements jobpush.Stream: a job pushed by another node's
+// partition is taken only while the stream has room beyond its
+// reservations.
+func (s *Stream) TryPush(key int64, job record.JobRecord) bool {
+	s.mu.Lock()
+	if s.closed || s.capacity-len(s.held)-s.reserved <= 0 {
+		s.mu.Unlock()
+		return false
+	}
+	s.held[key] = s.deadline(job.Deadline)
+	s.mu.Unlock()
+	return s.handOut(key, job)
+}
+
+// Free implements jobpush.Stream.
+func (s *Stream) Free() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0
+	}
+	return max(s.capacity-len(s.held)-s.reserved, 0)
+}
+
+// handOut queues a job the stream now holds for Next.
+func (s *Stream) handOut(key int64, job record.JobRecord) bool {
 	s.hub.mu.Lock()
 	s.hub.holders[key] = s
 	s.hub.mu.Unlock()
