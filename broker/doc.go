@@ -40,4 +40,13 @@
 // with backoff, and a new leader sends its whole outbox again. Deployments
 // are submitted to partition 1 and distributed this way to every other
 // partition with their keys and versions; instances go to any partition.
+//
+// Job push (push.go, pushremote.go, broker/jobpush): the gateway registers
+// its push streams with its node (AddJobStream). The leader of a partition
+// reserves credits of the streams it knows for each raft entry and
+// replicates them with the commands, so every replica's engine activates
+// the jobs the entry creates for them in the same step; after the apply the
+// leader pushes them. Streams of other nodes are known from the
+// advertisements the nodes send each other every 100 ms, and their jobs
+// travel over the internal port; a job no stream can take is yielded.
 package broker
