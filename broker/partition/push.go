@@ -15,11 +15,14 @@ import (
 // credits of the node's push streams for each raft entry it builds and
 // writes them into the entry as offers, under a ref that names the
 // reservation on this node. Every replica's engine activates jobs for the
-// offers alike; after the apply, the node that holds the ref pushes them
-// and gives the unspent credits back. A replica that leads but does not
-// hold the ref (the entry was built by a former leader, or before a
-// restart) yields the jobs instead, so that they are activatable again at
-// once rather than after their timeout.
+// offers alike; after the apply, the node that holds the ref — the one
+// that built the entry, leader or not by then (settleLost keeps the ref of
+// an entry that may still commit after leadership was lost) — pushes them,
+// yields those its streams refuse, and gives the unspent credits back.
+// Other replicas do nothing: if the builder is gone (or restarted, which
+// forgets its refs), its pushed jobs are activatable again when they time
+// out, as in Zeebe when a push is lost. Yielding them from the new leader
+// instead could hand a job out twice while the builder still delivers.
 
 // entryPushes are the jobs one entry activated for its offers.
 type entryPushes struct {
@@ -84,18 +87,16 @@ func (p *Partition) encodeWithOffers(batch []record.Record) (ref uint64, data []
 }
 
 // deliverPushes runs after an apply: jobs of entries this node built go to
-// their streams; jobs nobody here can deliver are yielded by the leader.
+// their streams, and those a stream refuses are yielded.
 func (p *Partition) deliverPushes(pushes []entryPushes) {
 	var yield []int64
 	for _, e := range pushes {
 		res := p.pushes.take(e.ref)
-		if res == nil && !p.leader.Load() {
-			continue // the leader (or the node that built it) takes care
+		if res == nil {
+			continue // built elsewhere: its builder delivers
 		}
 		failed := res.Deliver(e.jobs)
-		if res != nil {
-			p.metrics.pushed.Add(float64(len(e.jobs) - len(failed)))
-		}
+		p.metrics.pushed.Add(float64(len(e.jobs) - len(failed)))
 		yield = append(yield, failed...)
 	}
 	if len(yield) > 0 {

@@ -208,13 +208,15 @@ func TestJobOfAClosedStreamIsYielded(t *testing.T) {
 	}
 }
 
-func TestLeaderYieldsJobsPushedForAReservationItDoesNotHold(t *testing.T) {
+func TestOnlyTheReplicaHoldingTheReservationActsOnPushedJobs(t *testing.T) {
 	sent := make(chan engine.Outbound, 10)
 	s := openSingle(t, t.TempDir(), &testEngine{}, func(c *Config) {
 		c.Send = func(o engine.Outbound) { sent <- o }
 	})
-	// An entry built by another leader (or before a restart): its ref
-	// names no reservation here.
+	// An entry built by another node (or by this one before a restart):
+	// its ref names no reservation here, so its builder delivers (or the
+	// jobs time out); the leader neither pushes nor yields them, which
+	// could hand a job out twice.
 	data, err := encodeEntry([]record.Record{jobCreate()}, 12345, []engine.PushOffer{{Type: "work", Timeout: 1000, Credits: 1}})
 	if err != nil {
 		t.Fatal(err)
@@ -224,11 +226,8 @@ func TestLeaderYieldsJobsPushedForAReservationItDoesNotHold(t *testing.T) {
 	}
 	select {
 	case o := <-sent:
-		if o.Record.Intent != record.Yield {
-			t.Fatalf("sent %+v, want a JOB YIELD", o)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the leader did not yield a job pushed for a reservation it does not hold")
+		t.Fatalf("sent %+v for a job pushed under another node's reservation", o)
+	case <-time.After(200 * time.Millisecond):
 	}
 }
 
