@@ -80,6 +80,7 @@ func (c *Context) Reset(sizeHint int) error {
 		return err
 	}
 	c.nextKey, c.nextPos = k, p
+	c.State.SetFreshKeys(record.NewKey(c.partition, k), record.NewKey(c.partition+1, 0))
 	c.records = make([]record.Record, 0, sizeHint) // handed to the caller: never reused
 	c.queue, c.head = c.queue[:0], 0
 	c.responses = nil

@@ -65,6 +65,9 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 		}
 		return &c.ei, nil
 	}
+	if s.fresh(key) {
+		return nil, nil // new in this call, and not created yet (see SetFreshKeys)
+	}
 	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
 	if !ok {
 		return nil, err
@@ -89,6 +92,9 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 func (s *State) FlowScopeOf(key int64) (scope int64, found bool, err error) {
 	if c, ok := s.cache[key]; ok {
 		return c.ei.Value.FlowScopeKey, !c.deleted, nil
+	}
+	if s.fresh(key) {
+		return 0, false, nil
 	}
 	d, ok, err := s.get(s.keyInt(FamElementInstance, key), "element instance")
 	if !ok {

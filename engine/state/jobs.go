@@ -41,6 +41,9 @@ func (s *State) GetJob(key int64) (*Job, error) {
 		cp := *j
 		return &cp, nil
 	}
+	if s.fresh(key) {
+		return nil, nil // new in this call and not created (see SetFreshKeys)
+	}
 	d, ok, err := s.get(s.keyInt(FamJob, key), "job")
 	if !ok {
 		return nil, err

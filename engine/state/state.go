@@ -32,6 +32,10 @@ type State struct {
 	// reads and never change what a read returns.
 	floors  map[string]int64 // job type => activatable queue floor (see ActivatableJobs)
 	nextDue int64            // see NextDue
+	// Keys handed out in this call (see SetFreshKeys): nothing was stored
+	// under them before it, so reads of them need not reach the KV.
+	freshFrom, freshTo int64
+	freshVars          map[int64]bool // fresh scopes given variables in this call
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
@@ -57,6 +61,20 @@ func (s *State) Reset(kv KV) {
 	clear(s.jobs)
 	s.entries = nil
 }
+
+// SetFreshKeys tells s that the keys k with from < k < to are handed out in
+// this call: no value was stored under them before it. Reads of element
+// instances, jobs and variables of such keys are then answered without the
+// KV unless this call wrote them (a new process instance's variables and
+// element are looked for before they exist; in an LSM store, a read of a
+// key that was never written goes through every level). The engine sets it
+// at the start of each call; from = to turns it off.
+func (s *State) SetFreshKeys(from, to int64) {
+	s.freshFrom, s.freshTo = from, to
+	clear(s.freshVars)
+}
+
+func (s *State) fresh(key int64) bool { return key > s.freshFrom && key < s.freshTo }
 
 // stateVersion is the first byte of every encoded state value, so that an
 // encoding can change and old values still be read.

@@ -248,3 +248,53 @@ func TestElementInstances_StoredWithoutCountsAreScanned(t *testing.T) {
 		t.Fatal("the scope still has its deleted child")
 	}
 }
+
+func TestFreshKeys_AreAnsweredWithoutTheKVUnlessWrittenInTheCall(t *testing.T) {
+	kv := &countingKV{MemKV: NewMemKV()}
+	st := New(kv)
+	// stored by an earlier call under key 5 (not fresh)
+	mustNil(t, st.PutVariable(5, "old", Variable{Key: 1, Value: []byte("1")}))
+	st.SetFreshKeys(10, 100)
+	gets := 0
+	counted := &getCounter{KV: kv, gets: &gets}
+	st.KV = counted
+	if v, _ := st.GetElementInstance(11); v != nil {
+		t.Fatal("a fresh key's element instance was found")
+	}
+	if _, found, _ := st.GetVariable(11, "x"); found {
+		t.Fatal("a fresh scope's variable was found")
+	}
+	if j, _ := st.GetJob(12); j != nil {
+		t.Fatal("a fresh key's job was found")
+	}
+	if gets != 0 {
+		t.Fatalf("%d reads reached the KV for fresh keys", gets)
+	}
+	// written in this call: read back
+	mustNil(t, st.PutVariable(11, "x", Variable{Key: 13, Value: []byte("2")}))
+	if v, found, _ := st.GetVariable(11, "x"); !found || string(v.Value) != "2" {
+		t.Fatalf("a variable put in this call: %v %s", found, v.Value)
+	}
+	n := 0
+	mustNil(t, st.VisitVariables(11, func(string, Variable) bool { n++; return true }))
+	if n != 1 {
+		t.Fatalf("visited %d variables of the fresh scope, want 1", n)
+	}
+	// not fresh: asked as before
+	if _, found, _ := st.GetVariable(5, "old"); !found {
+		t.Fatal("an older scope's variable was not found")
+	}
+	// a new call forgets the variables put in the last one
+	st.SetFreshKeys(100, 200)
+	if _, found, _ := st.GetVariable(11, "x"); !found {
+		t.Fatal("the variable is not found in the next call")
+	}
+}
+
+// getCounter counts the Gets that reach a KV.
+type getCounter struct {
+	KV
+	gets *int
+}
+
+func (g *getCounter) Get(k []byte) ([]byte, bool, error) { *g.gets++; return g.KV.Get(k) }

@@ -24,8 +24,8 @@ func decodeVariable(v []byte) (Variable, error) {
 
 // GetVariable returns the variable name of scope (found=false if absent).
 func (s *State) GetVariable(scope int64, name string) (Variable, bool, error) {
-	if c, ok := s.cache[scope]; ok && !c.deleted && c.ei.Variables == 0 {
-		return Variable{}, false, nil // a scope known to have no variables
+	if !s.mayHaveVariables(scope) {
+		return Variable{}, false, nil
 	}
 	v, ok, err := s.KV.Get(s.keyIntStr(FamVariable, scope, name))
 	if err != nil || !ok {
@@ -43,12 +43,21 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 	if err := s.markVariables(scope); err != nil {
 		return err
 	}
+	if s.fresh(scope) {
+		if s.freshVars == nil {
+			s.freshVars = make(map[int64]bool, 4)
+		}
+		s.freshVars[scope] = true
+	}
 	return s.KV.Set(s.keyIntStr(FamVariable, scope, name), b)
 }
 
 // VisitVariables calls fn for each variable of scope in name order. The
 // value is valid only during the call.
 func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) bool) error {
+	if !s.mayHaveVariables(scope) {
+		return nil
+	}
 	prefix := s.keyInt(FamVariable, scope)
 	var derr error
 	err := s.KV.Iterate(prefix, func(k, val []byte) bool {
@@ -63,6 +72,15 @@ func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) boo
 		return wrap(err, "variables")
 	}
 	return derr
+}
+
+// mayHaveVariables is false when scope is known to have no variables: its
+// element instance says so, or it is new in this call and none were put.
+func (s *State) mayHaveVariables(scope int64) bool {
+	if c, ok := s.cache[scope]; ok && !c.deleted && c.ei.Variables == 0 {
+		return false
+	}
+	return !s.fresh(scope) || s.freshVars[scope]
 }
 
 func (s *State) deleteScopeVariables(scope int64) error {
