@@ -35,7 +35,7 @@ type State struct {
 	// Keys handed out in this call (see SetFreshKeys): nothing was stored
 	// under them before it, so reads of them need not reach the KV.
 	freshFrom, freshTo int64
-	freshVars          map[int64]bool // fresh scopes given variables in this call
+	freshVars          map[scopedName]bool // variables put in fresh scopes in this call
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
@@ -75,6 +75,12 @@ func (s *State) SetFreshKeys(from, to int64) {
 }
 
 func (s *State) fresh(key int64) bool { return key > s.freshFrom && key < s.freshTo }
+
+// scopedName is a variable of a scope; name "" stands for "any variable".
+type scopedName struct {
+	scope int64
+	name  string
+}
 
 // stateVersion is the first byte of every encoded state value, so that an
 // encoding can change and old values still be read.

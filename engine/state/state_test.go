@@ -275,6 +275,10 @@ func TestFreshKeys_AreAnsweredWithoutTheKVUnlessWrittenInTheCall(t *testing.T) {
 	if v, found, _ := st.GetVariable(11, "x"); !found || string(v.Value) != "2" {
 		t.Fatalf("a variable put in this call: %v %s", found, v.Value)
 	}
+	before := gets
+	if _, found, _ := st.GetVariable(11, "y"); found || gets != before {
+		t.Fatalf("another name of the fresh scope: found %v, %d reads", found, gets-before)
+	}
 	n := 0
 	mustNil(t, st.VisitVariables(11, func(string, Variable) bool { n++; return true }))
 	if n != 1 {

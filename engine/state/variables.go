@@ -24,7 +24,7 @@ func decodeVariable(v []byte) (Variable, error) {
 
 // GetVariable returns the variable name of scope (found=false if absent).
 func (s *State) GetVariable(scope int64, name string) (Variable, bool, error) {
-	if !s.mayHaveVariables(scope) {
+	if !s.mayHaveVariables(scope) || (s.fresh(scope) && !s.freshVars[scopedName{scope, name}]) {
 		return Variable{}, false, nil
 	}
 	v, ok, err := s.KV.Get(s.keyIntStr(FamVariable, scope, name))
@@ -45,9 +45,10 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 	}
 	if s.fresh(scope) {
 		if s.freshVars == nil {
-			s.freshVars = make(map[int64]bool, 4)
+			s.freshVars = make(map[scopedName]bool, 8)
 		}
-		s.freshVars[scope] = true
+		s.freshVars[scopedName{scope, ""}] = true
+		s.freshVars[scopedName{scope, name}] = true
 	}
 	return s.KV.Set(s.keyIntStr(FamVariable, scope, name), b)
 }
@@ -80,7 +81,7 @@ func (s *State) mayHaveVariables(scope int64) bool {
 	if c, ok := s.cache[scope]; ok && !c.deleted && c.ei.Variables == 0 {
 		return false
 	}
-	return !s.fresh(scope) || s.freshVars[scope]
+	return !s.fresh(scope) || s.freshVars[scopedName{scope, ""}]
 }
 
 func (s *State) deleteScopeVariables(scope int64) error {
