@@ -93,6 +93,9 @@ func (b *Batch) Commit() error { return b.commit(pebble.Sync) }
 func (b *Batch) CommitNoSync() error { return b.commit(pebble.NoSync) }
 
 func (b *Batch) commit(opts *pebble.WriteOptions) error {
+	if err := b.kv.closeIter(); err != nil {
+		return fmt.Errorf("storage: commit partition %d: %w", b.p.id, err)
+	}
 	if err := b.batch.Commit(opts); err != nil {
 		return fmt.Errorf("storage: commit partition %d: %w", b.p.id, err)
 	}
@@ -115,6 +118,7 @@ func (b *Batch) Close() {
 	if b.kv.wrote && !b.committed {
 		b.p.cache.clear()
 	}
+	_ = b.kv.closeIter()
 	_ = b.batch.Close()
 }
 
@@ -128,6 +132,20 @@ type kv struct {
 	buf    []byte
 	cache  *rowCache
 	wrote  bool
+	// it is a batch's iterator, kept from scan to scan: creating one opens
+	// an iterator on every level of the LSM tree, and a scan per element
+	// instance made that a large part of an apply. SetOptions moves it to
+	// new bounds and refreshes its view of the batch's writes.
+	it *pebble.Iterator
+}
+
+func (k *kv) closeIter() error {
+	if k.it == nil {
+		return nil
+	}
+	err := k.it.Close()
+	k.it = nil
+	return err
 }
 
 func (k *kv) key(key []byte) []byte {
@@ -193,21 +211,34 @@ func (k *kv) Scan(start, end []byte, fn func(key, value []byte) bool) error {
 
 // scan visits the keys in [lo, hi) (with the partition prefix).
 func (k *kv) scan(lo, hi []byte, fn func(key, value []byte) bool) error {
-	it, err := k.r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
-	if err != nil {
-		return fmt.Errorf("storage: iterate: %w", err)
+	opts := &pebble.IterOptions{LowerBound: lo, UpperBound: hi}
+	it := k.it
+	switch {
+	case it != nil:
+		it.SetOptions(opts)
+	case k.w != nil: // a batch's: kept
+		var err error
+		if it, err = k.r.NewIter(opts); err != nil {
+			return fmt.Errorf("storage: iterate: %w", err)
+		}
+		k.it = it
+	default: // a view's: one per scan
+		var err error
+		if it, err = k.r.NewIter(opts); err != nil {
+			return fmt.Errorf("storage: iterate: %w", err)
+		}
+		defer it.Close()
 	}
 	for valid := it.First(); valid; valid = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
-			it.Close()
 			return fmt.Errorf("storage: iterate: %w", err)
 		}
 		if !fn(it.Key()[len(k.prefix):], v) {
 			break
 		}
 	}
-	if err := it.Close(); err != nil {
+	if err := it.Error(); err != nil {
 		return fmt.Errorf("storage: iterate: %w", err)
 	}
 	return nil

@@ -110,3 +110,31 @@ func TestRowCache_EvictedRowsAreReadFromPebble(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchKV_ScansSeeWritesMadeAfterAnEarlierScan(t *testing.T) {
+	db := openDB(t, t.TempDir())
+	defer db.Close()
+	b := db.Partition(1).NewBatch()
+	defer b.Close()
+	kv := b.KV()
+	mustNil(t, kv.Set([]byte("a/1"), []byte("x")))
+	if got := collect(t, kv, "a/"); got != "[a/1=x]" {
+		t.Fatalf("first scan: %s", got)
+	}
+	mustNil(t, kv.Set([]byte("a/2"), []byte("y")))
+	mustNil(t, kv.Delete([]byte("a/1")))
+	if got := collect(t, kv, "a/"); got != "[a/2=y]" {
+		t.Fatalf("scan after writes: %s", got)
+	}
+	var got []string
+	mustNil(t, kv.Scan([]byte("a/"), []byte("a/3"), func(k, _ []byte) bool { got = append(got, string(k)); return true }))
+	if fmt.Sprint(got) != "[a/2]" {
+		t.Fatalf("Scan: %v", got)
+	}
+	mustNil(t, b.Commit())
+	view, release := db.Partition(1).View()
+	defer release()
+	if got := collect(t, view, "a/"); got != "[a/2=y]" {
+		t.Fatalf("committed: %s", got)
+	}
+}
