@@ -128,6 +128,7 @@ func (f *fsm) applyLogs(logs []*raft.Log) (applied, error) {
 	defer f.engineMu.Unlock()
 	b := f.data.NewBatch()
 	defer b.Close()
+	defer f.log.Discard() // the records of a batch not committed (after Committed: none)
 	out := applied{index: f.appliedIndex, events: map[eventKind]int{}}
 	for _, l := range logs {
 		if l.Index <= f.appliedIndex {
@@ -154,6 +155,7 @@ func (f *fsm) applyLogs(logs []*raft.Log) (applied, error) {
 	if err := b.CommitNoSync(); err != nil {
 		return applied{}, err
 	}
+	f.log.Committed()
 	f.appliedIndex = out.index
 	return out, nil
 }
@@ -231,6 +233,7 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
 	f.engineMu.Lock()
 	defer f.engineMu.Unlock()
+	f.log.Reset()
 	if err := f.data.Restore(rc); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -15,18 +16,84 @@ import (
 var ErrOutOfOrder = errors.New("broker: record positions out of order")
 
 // Log is the record log of one partition under a key prefix of a pebble DB.
+//
+// It keeps its newest committed records in memory as well (the tail), so
+// that exporters, which read just behind the writer, get them without a
+// pebble iterator and a decode each: the apply loop calls Committed after
+// each commit of appended records, Discard when a batch is dropped, and
+// Reset when the log was replaced under it (a snapshot installed).
 type Log struct {
 	db     *pebble.DB
 	prefix []byte
+
+	mu      sync.Mutex
+	pending []record.Record // appended to a batch not committed yet
+	tail    []record.Record // newest committed records, dense positions
+	tailMax int
 }
+
+// DefaultTail is how many records a Log keeps in memory.
+const DefaultTail = 16384
 
 // New returns the record log kept under prefix in db.
 func New(db *pebble.DB, prefix []byte) *Log {
-	return &Log{db: db, prefix: append([]byte(nil), prefix...)}
+	return &Log{db: db, prefix: append([]byte(nil), prefix...), tailMax: DefaultTail}
 }
 
-// Append stages recs in batch b, which the caller commits with the state.
-// Positions must be strictly increasing and above positions already written.
+// Committed tells the log that the records appended since the last call
+// are committed: they join the in-memory tail.
+func (l *Log) Committed() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pending) == 0 {
+		return
+	}
+	if n := len(l.tail); n > 0 && l.tail[n-1].Position+1 != l.pending[0].Position {
+		l.tail = nil // not dense: start again
+	}
+	if len(l.tail)+len(l.pending) > 2*l.tailMax {
+		// a new array: readers may still hold a view of the old one
+		keep := max(0, min(len(l.tail), l.tailMax-len(l.pending)))
+		l.tail = append(make([]record.Record, 0, 2*l.tailMax), l.tail[len(l.tail)-keep:]...)
+	}
+	l.tail = append(l.tail, l.pending...)
+	clear(l.pending)
+	l.pending = l.pending[:0]
+}
+
+// Discard forgets the records appended since the last Committed: their
+// batch was dropped.
+func (l *Log) Discard() {
+	l.mu.Lock()
+	clear(l.pending)
+	l.pending = l.pending[:0]
+	l.mu.Unlock()
+}
+
+// Reset empties the in-memory tail (the log in pebble was replaced).
+func (l *Log) Reset() {
+	l.mu.Lock()
+	l.tail = nil
+	clear(l.pending)
+	l.pending = l.pending[:0]
+	l.mu.Unlock()
+}
+
+// fromTail returns the committed records at and after position from if the
+// tail holds them all; ok is false if pebble must be read.
+func (l *Log) fromTail(from int64) (recs []record.Record, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(l.tail)
+	if n == 0 || from < l.tail[0].Position || from > l.tail[n-1].Position+1 {
+		return nil, false
+	}
+	return l.tail[from-l.tail[0].Position:], true
+}
+
+// Append stages recs in batch b, which the caller commits with the state
+// (and then calls Committed). Positions must be strictly increasing and
+// above positions already written.
 func (l *Log) Append(b *pebble.Batch, recs []record.Record) error {
 	var prev int64 = -1
 	for i := range recs {
@@ -43,12 +110,24 @@ func (l *Log) Append(b *pebble.Batch, recs []record.Record) error {
 			return fmt.Errorf("recordlog: position %d: %w", r.Position, err)
 		}
 	}
+	l.mu.Lock()
+	l.pending = append(l.pending, recs...)
+	l.mu.Unlock()
 	return nil
 }
 
 // Read calls fn with each committed record at or after position from, in
-// order, until fn returns false or the log ends.
+// order, until fn returns false or the log ends. Records from the tail are
+// shared with other readers: fn must not modify their values.
 func (l *Log) Read(from int64, fn func(record.Record) bool) error {
+	if recs, ok := l.fromTail(max(from, 0)); ok {
+		for i := range recs {
+			if !fn(recs[i]) {
+				break
+			}
+		}
+		return nil
+	}
 	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(max(from, 0)), UpperBound: l.end()})
 	if err != nil {
 		return fmt.Errorf("recordlog: read: %w", err)

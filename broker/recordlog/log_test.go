@@ -41,6 +41,7 @@ func appendCommit(t *testing.T, db *pebble.DB, l *Log, rs []record.Record) {
 	if err := b.Commit(pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
+	l.Committed()
 }
 
 func positions(t *testing.T, l *Log, from int64, limit int) []int64 {
@@ -99,5 +100,45 @@ func TestTrimDeletesOnlyBelowThePosition(t *testing.T) {
 	}
 	if _, _, ok, _ := l.Bounds(); ok {
 		t.Fatal("log not empty after trimming everything")
+	}
+}
+
+// TestTail_ReadsTheSameRecordsAsPebble reads every range both from the
+// in-memory tail and from a second Log over the same pebble (no tail).
+func TestTail_ReadsTheSameRecordsAsPebble(t *testing.T) {
+	db, l := newLog(t)
+	l.tailMax = 8 // small: the tail rolls over many times
+	for from := int64(1); from <= 100; from += 7 {
+		appendCommit(t, db, l, recs(from, from+6))
+	}
+	cold := New(db, l.prefix)
+	for _, from := range []int64{0, 1, 50, 90, 95, 105, 106, 107, 200} {
+		got, want := positions(t, l, from, 1000), positions(t, cold, from, 1000)
+		if len(got) != len(want) || (len(got) > 0 && (got[0] != want[0] || got[len(got)-1] != want[len(want)-1])) {
+			t.Fatalf("from %d: tail gives %v, pebble %v", from, got, want)
+		}
+	}
+	if recs, ok := l.fromTail(105); !ok || len(recs) != 1 {
+		t.Fatalf("the newest record is not served from the tail: %v %v", recs, ok)
+	}
+}
+
+func TestTail_DropsWhatWasNotCommittedAndWhatWasReplaced(t *testing.T) {
+	db, l := newLog(t)
+	appendCommit(t, db, l, recs(1, 3))
+	b := db.NewBatch()
+	if err := l.Append(b, recs(4, 5)); err != nil {
+		t.Fatal(err)
+	}
+	b.Close() // dropped
+	l.Discard()
+	if got := positions(t, l, 1, 10); len(got) != 3 {
+		t.Fatalf("read %v after a dropped batch", got)
+	}
+	// the log is replaced below it (a snapshot installed)
+	appendCommit(t, db, New(db, l.prefix), recs(4, 9))
+	l.Reset()
+	if got := positions(t, l, 1, 10); len(got) != 9 {
+		t.Fatalf("read %v after a reset", got)
 	}
 }
