@@ -61,7 +61,7 @@ type Config struct {
 	// trimmed only below it. Nil: nothing is trimmed until
 	// Node.SetExportedPosition is called.
 	ExportedPosition func(partitionID int32) (pos int64, ok bool)
-	// RecordRetention is how many records are kept below that [100000].
+	// RecordRetention is how many records are kept below that [10000].
 	RecordRetention int64
 	// ExporterLagWarning: above this many unexported records of a
 	// partition, the node logs a warning every 10 s [1000000].
