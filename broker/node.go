@@ -55,6 +55,13 @@ type Config struct {
 	TrailingLogs       uint64        // entries kept after a snapshot [10240]
 	QueueSize          int           // commands queued per partition before RESOURCE_EXHAUSTED [2048]
 	MaxBatch           int           // commands per raft entry [256]
+	// MaxInFlight bounds a partition's raft entries appended but not yet
+	// applied [1 with replicas, 2 without]. Every entry costs an apply on
+	// each replica and a round of RPCs and fsyncs, so with replicas fewer,
+	// larger entries did better: three nodes on two loaded cores completed
+	// 251-261 one-task instances/s with 1 (35 ms commits, 6.4-6.9 commands
+	// an entry) and 132-245/s with 2 (45-78 ms, 4.4-4.6).
+	MaxInFlight int
 
 	// ExportedPosition reports the position up to which a partition's
 	// records are exported (exporter.Runner.Exported); the record log is
@@ -91,6 +98,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.ExporterLagWarning <= 0 {
 		c.ExporterLagWarning = defaultExporterLagWarning
+	}
+	if c.MaxInFlight <= 0 && c.ReplicationFactor > 1 {
+		c.MaxInFlight = 1
 	}
 	if c.BalanceInterval == 0 {
 		c.BalanceInterval = defaultBalanceInterval
@@ -211,7 +221,7 @@ func (n *Node) openPartition(id int32) error {
 		Logger:    n.logger,
 		Send:      func(o engine.Outbound) { n.send(id, o) },
 		Streams:   &n.streams,
-		QueueSize: n.cfg.QueueSize, MaxBatch: n.cfg.MaxBatch,
+		QueueSize: n.cfg.QueueSize, MaxBatch: n.cfg.MaxBatch, MaxInFlight: n.cfg.MaxInFlight,
 		HeartbeatTimeout: n.cfg.HeartbeatTimeout, ElectionTimeout: n.cfg.ElectionTimeout,
 		LeaderLeaseTimeout: n.cfg.LeaderLeaseTimeout, SnapshotThreshold: n.cfg.SnapshotThreshold,
 		SnapshotInterval: n.cfg.SnapshotInterval, TrailingLogs: n.cfg.TrailingLogs,
