@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -42,7 +43,9 @@ type createInstanceResult struct {
 // are spread round-robin over the partitions (every partition has every
 // deployed definition, under the same key). With
 // awaitCompletion the request waits for the instance to complete, up to
-// requestTimeout (504 after it; the instance goes on running).
+// requestTimeout (504 after it; the instance goes on running). A definition
+// that another partition does not know yet (its deployment is still being
+// distributed) is started on the deployment partition, which has every one.
 func (s *Server) createProcessInstance(c echo.Context) error {
 	var req createInstanceRequest
 	if err := decodeBody(c, &req, true); err != nil {
@@ -64,6 +67,10 @@ func (s *Server) createProcessInstance(c echo.Context) error {
 	defer cancel()
 	partition := s.next.next(s.cluster.Topology().PartitionsCount)
 	answer, err := command.Submit(ctx, s.cluster, partition, record.ProcessInstanceCreation, intent, -1, value)
+	var rej *command.Rejection
+	if partition != deploymentPartition && errors.As(err, &rej) && rej.Type == record.NotFound {
+		answer, err = command.Submit(ctx, s.cluster, deploymentPartition, record.ProcessInstanceCreation, intent, -1, value)
+	}
 	if err != nil {
 		return err
 	}

@@ -172,3 +172,34 @@ func TestCreateInstanceTreatsAnEmptyKeyAsUnset(t *testing.T) {
 	answerCreation(g)
 	g.do(http.MethodPost, "/v2/process-instances", `{"processDefinitionId":"order","processDefinitionKey":""}`).wantStatus(t, http.StatusOK)
 }
+
+func TestCreateInstanceFallsBackToTheDeploymentPartitionWhileTheDeploymentIsDistributed(t *testing.T) {
+	g := newTestGateway(t, 3, Config{})
+	var tried []int32
+	g.cluster.Handle(record.ProcessInstanceCreation, record.Create, func(p int32, cmd record.Record) (record.Record, error) {
+		tried = append(tried, p)
+		if p != 1 { // not distributed here yet
+			return fakecluster.Reject(cmd, record.NotFound, "Expected to find process definition with process ID 'order', but none found"), nil
+		}
+		v := *cmd.Value.(*record.ProcessInstanceCreationRecord)
+		v.ProcessInstanceKey = record.NewKey(p, 100)
+		return fakecluster.Answer(cmd, record.Event, record.Created, &v), nil
+	})
+	for range 3 {
+		if a := g.do(http.MethodPost, "/v2/process-instances", `{"processDefinitionId":"order"}`); a.status != http.StatusOK {
+			t.Fatalf("status %d: %s", a.status, a.body)
+		}
+	}
+	// Round-robin over the three partitions; each miss is retried on 1.
+	ones := 0
+	for i, p := range tried {
+		if p == 1 {
+			ones++
+		} else if i+1 >= len(tried) || tried[i+1] != 1 {
+			t.Fatalf("partitions tried %v: a miss on %d not retried on partition 1", tried, p)
+		}
+	}
+	if len(tried) != 5 || ones != 3 {
+		t.Fatalf("partitions tried %v, want each of 1, 2, 3 once and two retries on 1", tried)
+	}
+}
