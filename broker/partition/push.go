@@ -72,11 +72,12 @@ func (r *reservations) take(ref uint64) *jobpush.Reservation {
 func (r *reservations) release(ref uint64) { r.take(ref).Release() }
 
 // encodeWithOffers encodes a batch with the push credits reserved for it:
-// up to one per command for every job type with open streams (a command
-// creates about one job of a type; jobs beyond the credits are activatable
-// as usual). ref is 0 when the entry carries no offers.
+// up to one per command that may create a job, for every job type with open
+// streams (a command creates about one job of a type; jobs beyond the
+// credits are activatable as usual). ref is 0 when the entry carries no
+// offers.
 func (p *Partition) encodeWithOffers(batch []record.Record) (ref uint64, data []byte, err error) {
-	res := p.cfg.Streams.Reserve(len(batch))
+	res := p.cfg.Streams.Reserve(mayCreateJobs(batch))
 	if res == nil {
 		data, err = encodeCommands(batch)
 		return 0, data, err
@@ -129,4 +130,27 @@ func (p *Partition) yieldJobs(keys []int64) {
 			cancel()
 		}
 	}()
+}
+
+// mayCreateJobs counts the commands of a batch that may create a job. Job
+// activations never do, nor the job commands that only change the job they
+// are about (fail, yield, updates, timeouts): credits reserved for them
+// would only keep the stream's capacity from other entries while in
+// flight. COMPLETE and THROW_ERROR move the instance on and may.
+func mayCreateJobs(batch []record.Record) int {
+	n := 0
+	for i := range batch {
+		c := &batch[i]
+		if c.ValueType == record.JobBatch {
+			continue
+		}
+		if c.ValueType == record.Job {
+			switch c.Intent {
+			case record.Fail, record.Yield, record.UpdateRetries, record.UpdateTimeout, record.TimeOut, record.RecurAfterBackoff:
+				continue
+			}
+		}
+		n++
+	}
+	return n
 }

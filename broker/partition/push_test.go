@@ -246,3 +246,21 @@ func (s *fakeStream) TryPush(key int64, job record.JobRecord) bool {
 	s.mu.Unlock()
 	return room && s.Push(key, job)
 }
+
+func TestOnlyCommandsThatMayCreateJobsReserveCredits(t *testing.T) {
+	cmd := func(vt record.ValueType, in record.Intent) record.Record {
+		return record.Record{RecordType: record.Command, ValueType: vt, Intent: in}
+	}
+	batch := []record.Record{
+		cmd(record.ProcessInstanceCreation, record.Create),
+		cmd(record.Job, record.Complete),
+		cmd(record.Job, record.ThrowError),
+		cmd(record.JobBatch, record.Activate),
+		cmd(record.Job, record.Fail),
+		cmd(record.Job, record.Yield),
+		cmd(record.Job, record.TimeOut),
+	}
+	if n := mayCreateJobs(batch); n != 3 {
+		t.Fatalf("mayCreateJobs = %d, want 3 (create, complete, throw error)", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shoalbpm/shoal/broker"
+	"github.com/shoalbpm/shoal/broker/jobpush"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/gateway/internal/fakecluster"
 )
@@ -272,5 +273,43 @@ func TestClosedStreamRefusesPushesAndYieldsWhatItHolds(t *testing.T) {
 	}
 	if !yielded {
 		t.Fatal("the pushed job the stream held was not yielded")
+	}
+}
+
+// pushingCluster is a fake cluster that pushes from the engine step.
+type pushingCluster struct {
+	*fakecluster.Cluster
+	added int
+}
+
+func (c *pushingCluster) AddJobStream(jobpush.Stream) func() {
+	c.added++
+	return func() {}
+}
+
+func TestStreamWithPushesActivatesForHalfItsRoom(t *testing.T) {
+	fc := &pushingCluster{Cluster: fakecluster.New(1)}
+	h := NewHub(fc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(h.Close)
+	s := h.Open(req, 4)
+	defer s.Close()
+	if fc.added != 1 {
+		t.Fatal("the stream did not register for pushes")
+	}
+	for range 3 {
+		fc.AddJob(1, "pay", nil)
+	}
+	got, err := s.Next(context.Background())
+	if err != nil || len(got) != 2 {
+		t.Fatalf("activated %d jobs (%v), want 2: half the room of 4", len(got), err)
+	}
+	var asked []int32
+	for _, cmd := range fc.Submitted() {
+		if b, ok := cmd.Value.(*record.JobBatchRecord); ok {
+			asked = append(asked, b.MaxJobsToActivate)
+		}
+	}
+	if len(asked) != 1 || asked[0] != 2 {
+		t.Fatalf("activations asked for %v, want [2]", asked)
 	}
 }

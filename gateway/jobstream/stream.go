@@ -30,6 +30,7 @@ type Stream struct {
 	watch    <-chan struct{}
 	stop     func() // ends the watch and the registration for pushes
 	poll     bool   // activation may find jobs (serving goroutine only)
+	pushing  bool   // registered for pushes from the engine step
 
 	mu       sync.Mutex
 	held     map[int64]time.Time // job key -> deadline
@@ -61,6 +62,7 @@ func (h *Hub) Open(req Request, capacity int) *Stream {
 	remove := func() {}
 	if js, ok := h.cluster.(broker.JobStreamer); ok {
 		remove = js.AddJobStream(s)
+		s.pushing = true
 	}
 	s.stop = func() { remove(); stopWatch() }
 	h.mu.Lock()
@@ -236,13 +238,19 @@ func (s *Stream) takePushed(jobs []Job) []Job {
 }
 
 // activate asks the partitions for as many jobs as the stream has room
-// for. The room is reserved meanwhile, so that pushes do not take it too.
-// poll stays set while there is no room, or when the answer filled it
-// (more may be waiting).
+// for; with pushes from the engine step, for half of it (at least one), so
+// that jobs created meanwhile are still pushed: the room asked for is
+// reserved until the answer comes, a commit later, and a stream that
+// reserved all of it would leave the new jobs to the next activation, over
+// and over. poll stays set while there is no room, or when the answer
+// filled what was asked (more may be waiting).
 func (s *Stream) activate() ([]Job, error) {
 	free, _ := s.free(time.Now())
 	if free <= 0 {
 		return nil, nil
+	}
+	if s.pushing {
+		free = (free + 1) / 2
 	}
 	s.mu.Lock()
 	s.reserved += free
