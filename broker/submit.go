@@ -80,6 +80,11 @@ func (n *Node) submitOnce(ctx context.Context, partitionID int32, cmd record.Rec
 	if errors.Is(err, cluster.ErrUnreachable) {
 		return record.Record{}, fmt.Errorf("%w: %v", errRetry, err)
 	}
+	if err != nil && ctx.Err() == nil {
+		// Sent, but the connection broke before the answer (the node
+		// died): the leader may have appended the command.
+		return record.Record{}, fmt.Errorf("%w: %v", ErrOutcomeUnknown, err)
+	}
 	if err != nil {
 		return record.Record{}, err
 	}
