@@ -24,7 +24,9 @@
 // entry, its own log tells whether the next leader kept the entry (the
 // callers get their answer from the apply) or replaced it (ErrNotLeader:
 // nothing was written, so the node retries on the new leader). Only when
-// that cannot be told is the answer ErrOutcomeUnknown, which is not retried.
+// that cannot be told is the answer ErrOutcomeUnknown, which is not retried;
+// so is a command in flight when its partition closes (the node shuts down)
+// or when the node it was forwarded to dies before answering.
 //
 // Every node knows the whole topology: its own replicas live, its peers' as
 // they answered a poll over the internal port at most a second ago.

@@ -107,6 +107,8 @@ func localError(err error) error {
 		return nil
 	case errors.Is(err, partition.ErrQueueFull):
 		return fmt.Errorf("%w: %v", ErrResourceExhausted, err)
+	case errors.Is(err, partition.ErrClosedInFlight):
+		return fmt.Errorf("%w: %v", ErrOutcomeUnknown, err)
 	case errors.Is(err, partition.ErrClosed):
 		return ErrClosed
 	case errors.Is(err, partition.ErrLeadershipLost):

@@ -24,6 +24,9 @@ var (
 	ErrNotLeader = errors.New("broker: not the partition leader")
 	ErrQueueFull = errors.New("broker: partition queue full")
 	ErrClosed    = errors.New("broker: partition closed")
+	// ErrClosedInFlight: the partition closed after the command was queued
+	// or appended; it may or may not be applied. Do not retry blindly.
+	ErrClosedInFlight = errors.New("broker: partition closed with the command in flight; it may or may not be applied")
 	// ErrLeadershipLost: the command was appended but leadership moved
 	// before it committed, and this replica could not find out whether it
 	// committed under the next leader (settleLost). Do not retry blindly.
@@ -213,7 +216,7 @@ func (p *Partition) Submit(ctx context.Context, cmd record.Record) (record.Recor
 		p.wait.cancel(id)
 		return record.Record{}, ctx.Err()
 	case <-p.closed:
-		return record.Record{}, ErrClosed
+		return record.Record{}, ErrClosedInFlight
 	}
 }
 
@@ -287,6 +290,9 @@ func (p *Partition) appendEntry(batch []record.Record) {
 		if errors.Is(err, raft.ErrLeadershipLost) {
 			p.settleLost(f.Index(), data, ids, ref)
 			return
+		}
+		if errors.Is(err, raft.ErrRaftShutdown) && f.Index() != 0 {
+			err = ErrClosedInFlight // appended: it may have committed
 		}
 		if err != nil {
 			p.pushes.release(ref) // not applied here (yet): no push from this node
@@ -431,7 +437,7 @@ func (p *Partition) WatchJobsOn(jobType string, ch chan struct{}) (stop func()) 
 func (p *Partition) Metrics() *Metrics { return p.metrics }
 
 // Close stops the replica: raft shuts down (nothing acknowledged is lost: it
-// is all in pebble), waiting callers get ErrClosed.
+// is all in pebble), waiting callers get ErrClosedInFlight.
 func (p *Partition) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
@@ -439,7 +445,7 @@ func (p *Partition) Close() error {
 		err = p.raft.Shutdown().Error()
 		close(p.raftDown)
 		p.done.Wait()
-		p.wait.failAll(ErrClosed)
+		p.wait.failAll(ErrClosedInFlight)
 	})
 	return err
 }

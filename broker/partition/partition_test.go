@@ -235,3 +235,26 @@ func TestDataOlderThanTheNewestSnapshotIsRestoredOnOpen(t *testing.T) {
 		t.Fatalf("next answer at position %d (%v), want 12", rec.Position, err)
 	}
 }
+
+func TestACommandInFlightWhenThePartitionClosesHasAnUnknownOutcome(t *testing.T) {
+	eng := &testEngine{gate: make(chan struct{}), entered: make(chan struct{}, 16)}
+	s := openSingle(t, t.TempDir(), eng, nil)
+	res := make(chan error, 1)
+	go func() {
+		_, err := s.p.Submit(context.Background(), jobCreate())
+		res <- err
+	}()
+	<-eng.entered // committed, and being applied
+	closed := make(chan struct{})
+	go func() { s.close(); close(closed) }()
+	select {
+	case err := <-res:
+		if !errors.Is(err, ErrClosedInFlight) {
+			t.Errorf("Submit = %v, want ErrClosedInFlight (it may be applied: not to be retried blindly)", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("Submit did not return when the partition closed")
+	}
+	close(eng.gate)
+	<-closed
+}
