@@ -34,7 +34,8 @@ type Source struct {
 // Config tunes a Runner. Zero values take the defaults in brackets.
 type Config struct {
 	BatchSize    int           // records per Export call [1024]
-	PollInterval time.Duration // how often an idle log is checked [5ms]
+	PollInterval time.Duration // how long to wait for more records after reading some [5ms]
+	IdleInterval time.Duration // how often a log with nothing new is checked when no commit wakes the runner [1s]
 	MaxBackoff   time.Duration // longest wait between retries of a failed Export [5s]
 	Logger       *slog.Logger  // [discard]
 }
@@ -45,6 +46,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = 5 * time.Millisecond
+	}
+	if c.IdleInterval <= 0 {
+		c.IdleInterval = time.Second
 	}
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = 5 * time.Second
@@ -67,7 +71,8 @@ type Runner struct {
 type runPartition struct {
 	src      Source
 	exported atomic.Int64
-	wake     chan struct{}
+	wake     chan struct{} // Notify
+	commits  chan struct{} // the log committed records (recordlog.Log.Subscribe)
 }
 
 // Start reads each source's exporter position and starts one goroutine per
@@ -82,7 +87,10 @@ func Start(exp Exporter, sources []Source, cfg Config) (*Runner, error) {
 			cancel()
 			return nil, fmt.Errorf("exporter: position of partition %d: %w", s.PartitionID, err)
 		}
-		p := &runPartition{src: s, wake: make(chan struct{}, 1)}
+		p := &runPartition{src: s, wake: make(chan struct{}, 1), commits: make(chan struct{}, 1)}
+		if s.Log != nil {
+			s.Log.Subscribe(p.commits)
+		}
 		p.exported.Store(pos)
 		r.parts[s.PartitionID] = p
 	}
@@ -152,7 +160,7 @@ func (r *Runner) run(ctx context.Context, p *runPartition) {
 		if err != nil {
 			backoff = min(max(2*backoff, 10*time.Millisecond), r.cfg.MaxBackoff)
 			logger.Error("export failed; retrying", "position", from, "retryIn", backoff, "err", err)
-			if !sleep(ctx, backoff, nil) {
+			if !sleep(ctx, backoff, nil, nil) {
 				return
 			}
 			continue
@@ -167,20 +175,30 @@ func (r *Runner) run(ctx context.Context, p *runPartition) {
 				continue // a backlog: read on at once
 			}
 		}
-		if !sleep(ctx, r.cfg.PollInterval, p.wake) {
+		// After records, wait a little for more (larger batches; the log's
+		// commits are not awaited then). With nothing new, sleep until the
+		// log commits something (Subscribe) or Notify is called.
+		wait, commits := r.cfg.PollInterval, (<-chan struct{})(nil)
+		if len(batch) == 0 {
+			wait, commits = r.cfg.IdleInterval, p.commits
+		}
+		if !sleep(ctx, wait, p.wake, commits) {
 			return
 		}
 	}
 }
 
-// sleep waits for d, a wake-up or the end of ctx; false means ctx ended.
-func sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+// sleep waits for d, a value on either channel (nil: never) or the end of
+// ctx; false means ctx ended.
+func sleep(ctx context.Context, d time.Duration, wake, also <-chan struct{}) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
 	case <-wake:
+		return true
+	case <-also:
 		return true
 	case <-ctx.Done():
 		return false

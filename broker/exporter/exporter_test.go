@@ -214,3 +214,18 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestRunnerWakesWhenTheLogCommits: an idle runner (both intervals an hour)
+// exports records as soon as the log says they are committed.
+func TestRunnerWakesWhenTheLogCommits(t *testing.T) {
+	db, srcs := newLogs(t, 1)
+	exp := newMemExporter()
+	r, err := Start(exp, srcs, Config{PollInterval: time.Hour, IdleInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	appendRecords(t, db, srcs[0].Log, 1, 10)
+	srcs[0].Log.Committed()
+	waitFor(t, "records after a commit", exportedUpTo(r, 1, 10))
+}

@@ -30,6 +30,16 @@ type Log struct {
 	pending []record.Record // appended to a batch not committed yet
 	tail    []record.Record // newest committed records, dense positions
 	tailMax int
+	subs    []chan<- struct{} // told of each commit (see Subscribe)
+}
+
+// Subscribe makes Committed send to ch (without blocking: give it a buffer
+// of one) whenever records were committed, so a reader can sleep until
+// there is something to read.
+func (l *Log) Subscribe(ch chan<- struct{}) {
+	l.mu.Lock()
+	l.subs = append(l.subs, ch)
+	l.mu.Unlock()
 }
 
 // DefaultTail is how many records a Log keeps in memory.
@@ -59,6 +69,12 @@ func (l *Log) Committed() {
 	l.tail = append(l.tail, l.pending...)
 	clear(l.pending)
 	l.pending = l.pending[:0]
+	for _, ch := range l.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // Discard forgets the records appended since the last Committed: their
