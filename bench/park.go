@@ -86,7 +86,7 @@ func Park(ctx context.Context, cfg ParkConfig) (*ParkResult, error) {
 		clients = append(clients, client.New(a, client.WithHTTPClient(newHTTPClient(&counts, cfg.InFlight+4))))
 	}
 	res := &ParkResult{Workload: cfg.Workload.Name, Mode: "park", Instances: cfg.Instances, PayloadBytes: cfg.PayloadBytes, CPUs: runtime.NumCPU()}
-	probe := (&run{cfg: Config{ServerPID: cfg.ServerPID, MetricsURLs: cfg.MetricsURLs}}).probe()
+	probe := newProbe(cfg.ServerPID, cfg.MetricsURLs)
 	if probe == nil {
 		return nil, errors.New("bench: park needs the server's memory: give --server-pid or gateways with /metrics")
 	}

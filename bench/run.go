@@ -51,7 +51,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for _, a := range cfg.Addresses {
 		r.clients = append(r.clients, client.New(a, client.WithHTTPClient(newHTTPClient(&r.counts, conns))))
 	}
-	probe := r.probe()
+	probe := newProbe(cfg.ServerPID, cfg.MetricsURLs)
 	res := &Result{
 		Workload: cfg.Workload.Name, Mode: "closed", Acquisition: "stream", InFlight: cfg.InFlight,
 		Workers: cfg.Workers, PayloadBytes: cfg.PayloadBytes, Gateways: len(cfg.Addresses),
@@ -148,14 +148,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// probe picks how to read the server: /proc, /metrics or not at all.
-func (r *run) probe() serverProbe {
+// newProbe picks how to read the server: /proc of serverPID, the
+// /metrics of every URL added up, or not at all (nil).
+func newProbe(serverPID int, metricsURLs []string) serverProbe {
 	switch {
-	case r.cfg.ServerPID > 0:
-		return procProbe{pid: r.cfg.ServerPID}
-	case len(r.cfg.MetricsURLs) > 0:
+	case serverPID > 0:
+		return procProbe{pid: serverPID}
+	case len(metricsURLs) > 0:
 		var sum sumProbe
-		for _, u := range r.cfg.MetricsURLs {
+		for _, u := range metricsURLs {
 			sum = append(sum, metricsProbe{url: u, http: newHTTPClient(&wireCounts{}, 2)})
 		}
 		return sum
