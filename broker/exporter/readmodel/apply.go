@@ -68,6 +68,7 @@ func (t *txn) process(v *record.ProcessRecord) error {
 		return err
 	}
 	delete(t.m.names, v.ProcessDefinitionKey) // parsed again from the XML
+	t.m.defNames[v.ProcessDefinitionKey] = d.Name
 	return t.b.Set(entityKey(kXML, v.ProcessDefinitionKey), v.Resource, nil)
 }
 
@@ -85,12 +86,11 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 			ParentProcessInstanceKey: Key(max(v.ParentProcessInstanceKey, 0)),
 			ParentElementInstanceKey: Key(max(v.ParentElementInstanceKey, 0)),
 		}}
-		var def ProcessDefinition
-		if ok, err := getEntity(t.b, entityKey(kDefinition, v.ProcessDefinitionKey), &def); err != nil {
+		name, err := t.definitionName(v.ProcessDefinitionKey)
+		if err != nil {
 			return err
-		} else if ok {
-			pi.ProcessDefinitionName = def.Name
 		}
+		pi.ProcessDefinitionName = name
 	case record.ElementCompleted, record.ElementTerminated:
 		if found, err := getEntity(t.b, key, &pi); err != nil || !found || pi.EndDate != 0 {
 			return err

@@ -83,3 +83,22 @@ func (t *txn) elementName(defKey int64, elementID string) (string, error) {
 	}
 	return elementID, nil
 }
+
+// definitionName returns the name of a process definition (nil: it has
+// none, or it is not exported yet). A definition never changes, so its name
+// is read once and kept in memory: every instance creation needs it, and a
+// read of the definition usually misses the memtables. A definition not
+// found is not remembered: in a cluster its record may come from another
+// partition's log after an instance of it. Callers hold m.mu.
+func (t *txn) definitionName(defKey int64) (*string, error) {
+	if name, ok := t.m.defNames[defKey]; ok {
+		return name, nil
+	}
+	var def ProcessDefinition
+	found, err := getEntity(t.b, entityKey(kDefinition, defKey), &def)
+	if err != nil || !found {
+		return nil, err
+	}
+	t.m.defNames[defKey] = def.Name
+	return def.Name, nil
+}
