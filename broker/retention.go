@@ -21,8 +21,8 @@ func (n *Node) exporterLag(id int32) float64 {
 		return -1
 	}
 	exported, ok := (*f)(id)
-	_, last, nonEmpty, err := p.Records().Bounds()
-	if !ok || err != nil || !nonEmpty {
+	last, written, err := p.Records().Last()
+	if !ok || err != nil || !written {
 		return -1
 	}
 	return float64(max(last-exported, 0))

@@ -31,6 +31,12 @@ type Log struct {
 	tail    []record.Record // newest committed records, dense positions
 	tailMax int
 	subs    []chan<- struct{} // told of each commit (see Subscribe)
+	// last is the position of the newest committed record, once known
+	// (lastKnown): from Committed, or read from pebble by Last. Metrics
+	// read it on every scrape; an iterator over a log trimmed every second
+	// steps over range tombstones each time.
+	last      int64
+	lastKnown bool
 }
 
 // Subscribe makes Committed send to ch (without blocking: give it a buffer
@@ -67,6 +73,7 @@ func (l *Log) Committed() {
 		l.tail = append(make([]record.Record, 0, 2*l.tailMax), l.tail[len(l.tail)-keep:]...)
 	}
 	l.tail = append(l.tail, l.pending...)
+	l.last, l.lastKnown = l.pending[len(l.pending)-1].Position, true
 	clear(l.pending)
 	l.pending = l.pending[:0]
 	for _, ch := range l.subs {
@@ -90,6 +97,7 @@ func (l *Log) Discard() {
 func (l *Log) Reset() {
 	l.mu.Lock()
 	l.tail = nil
+	l.lastKnown = false
 	clear(l.pending)
 	l.pending = l.pending[:0]
 	l.mu.Unlock()
@@ -186,6 +194,28 @@ func (l *Log) Bounds() (first, last int64, ok bool, err error) {
 		return 0, 0, false, fmt.Errorf("recordlog: bounds: %w", err)
 	}
 	return first, last, ok, nil
+}
+
+// Last returns the position of the newest record committed to the log,
+// whether or not it was trimmed since; ok is false when no record was ever
+// written. It reads pebble only the first time (and after Reset).
+func (l *Log) Last() (last int64, ok bool, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lastKnown {
+		return l.last, true, nil
+	}
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(0), UpperBound: l.end()})
+	if err != nil {
+		return 0, false, fmt.Errorf("recordlog: last: %w", err)
+	}
+	if it.Last() {
+		l.last, l.lastKnown = l.position(it.Key()), true
+	}
+	if err := it.Close(); err != nil {
+		return 0, false, fmt.Errorf("recordlog: last: %w", err)
+	}
+	return l.last, l.lastKnown, nil
 }
 
 // Trim deletes the records below position upTo.

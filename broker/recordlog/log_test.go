@@ -142,3 +142,35 @@ func TestTail_DropsWhatWasNotCommittedAndWhatWasReplaced(t *testing.T) {
 		t.Fatalf("read %v after a reset", got)
 	}
 }
+
+func TestLast_FollowsCommitsNotDroppedBatchesAndReadsPebbleWhenUnknown(t *testing.T) {
+	db, l := newLog(t)
+	if _, ok, err := l.Last(); ok || err != nil {
+		t.Fatalf("an empty log has a last position (%v)", err)
+	}
+	appendCommit(t, db, l, recs(1, 5))
+	b := db.NewBatch()
+	if err := l.Append(b, recs(6, 7)); err != nil {
+		t.Fatal(err)
+	}
+	b.Close() // dropped
+	l.Discard()
+	want := func(l *Log, pos int64) {
+		t.Helper()
+		if last, ok, err := l.Last(); !ok || err != nil || last != pos {
+			t.Fatalf("Last = %d, %v, %v; want %d", last, ok, err, pos)
+		}
+	}
+	want(l, 5)
+	if err := l.Trim(100); err != nil {
+		t.Fatal(err)
+	}
+	want(l, 5) // trimmed, still the newest written
+	appendCommit(t, db, l, recs(6, 8))
+	want(l, 8)
+	want(New(db, l.prefix), 8) // a log opened on the same pebble reads it
+	// the log is replaced below it (a snapshot installed)
+	appendCommit(t, db, New(db, l.prefix), recs(9, 12))
+	l.Reset()
+	want(l, 12)
+}
