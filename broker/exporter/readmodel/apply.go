@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"encoding/binary"
+	"reflect"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -21,6 +22,79 @@ type txn struct {
 	m       *Model
 	b       *pebble.Batch
 	changes []Change
+	// entities are the instances, element instances, jobs and incidents the
+	// records read or wrote, decoded: an entity that several records of an
+	// Export change is read and decoded once, encoded and written once
+	// (flush).
+	entities   map[string]*cachedEntity
+	statDeltas map[string]*[statCount]int64 // statistics key → counter deltas
+}
+
+type cachedEntity struct {
+	v     reflect.Value // pointer to a private copy of the entity
+	dirty bool          // stored by the records: flush writes it
+}
+
+func newTxn(m *Model, b *pebble.Batch) *txn {
+	return &txn{m: m, b: b, entities: map[string]*cachedEntity{}, statDeltas: map[string]*[statCount]int64{}}
+}
+
+// load reads the entity under key into *v (a pointer to an entity struct):
+// from the entities of this txn, or from the batch.
+func (t *txn) load(key []byte, v any) (bool, error) {
+	if c, ok := t.entities[string(key)]; ok {
+		reflect.ValueOf(v).Elem().Set(c.v.Elem())
+		return true, nil
+	}
+	found, err := getEntity(t.b, key, v)
+	if err != nil || !found {
+		return found, err
+	}
+	t.entities[string(key)] = &cachedEntity{v: copyOf(v)}
+	return true, nil
+}
+
+// store keeps a copy of *v as the entity under key; flush writes it.
+func (t *txn) store(key []byte, v any) error {
+	t.entities[string(key)] = &cachedEntity{v: copyOf(v), dirty: true}
+	return nil
+}
+
+func copyOf(v any) reflect.Value {
+	src := reflect.ValueOf(v).Elem()
+	c := reflect.New(src.Type())
+	c.Elem().Set(src)
+	return c
+}
+
+// flush writes the entities the records changed and the statistics'
+// deltas to the batch. The order of the writes does not matter: the batch
+// commits as one.
+func (t *txn) flush() error {
+	for key, c := range t.entities {
+		if c.dirty {
+			if err := setEntity(t.b, []byte(key), c.v.Interface()); err != nil {
+				return err
+			}
+		}
+	}
+	for key, d := range t.statDeltas {
+		v, _, err := get(t.b, []byte(key))
+		if err != nil {
+			return err
+		}
+		if len(v) != 8*statCount {
+			v = make([]byte, 8*statCount)
+		}
+		for which, delta := range d {
+			n := int64(binary.BigEndian.Uint64(v[8*which:])) + delta
+			binary.BigEndian.PutUint64(v[8*which:], uint64(max(n, 0)))
+		}
+		if err := t.b.Set([]byte(key), v, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *txn) apply(r *record.Record) error {
@@ -92,7 +166,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 		}
 		pi.ProcessDefinitionName = name
 	case record.ElementCompleted, record.ElementTerminated:
-		if found, err := getEntity(t.b, key, &pi); err != nil || !found || pi.EndDate != 0 {
+		if found, err := t.load(key, &pi); err != nil || !found || pi.EndDate != 0 {
 			return err
 		}
 		pi.State = StateCompleted
@@ -106,7 +180,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 	default:
 		return nil
 	}
-	if err := setEntity(t.b, key, &pi); err != nil {
+	if err := t.store(key, &pi); err != nil {
 		return err
 	}
 	t.changed(KindProcessInstance, pi.ProcessInstance, int64(pi.ProcessInstanceKey), int64(pi.ProcessDefinitionKey))
@@ -135,7 +209,7 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 			return err
 		}
 	case record.ElementCompleted, record.ElementTerminated:
-		if found, err := getEntity(t.b, key, &e); err != nil || !found || e.EndDate != 0 {
+		if found, err := t.load(key, &e); err != nil || !found || e.EndDate != 0 {
 			return err
 		}
 		from, to, state := statActive, statCompleted, StateCompleted
@@ -155,7 +229,7 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 	default:
 		return nil
 	}
-	if err := setEntity(t.b, key, &e); err != nil {
+	if err := t.store(key, &e); err != nil {
 		return err
 	}
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
@@ -198,7 +272,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 			return err
 		}
 	case record.Resolved:
-		if found, err := getEntity(t.b, key, &inc); err != nil || !found || inc.State == IncidentResolved {
+		if found, err := t.load(key, &inc); err != nil || !found || inc.State == IncidentResolved {
 			return err
 		}
 		inc.State = IncidentResolved
@@ -206,7 +280,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 	default:
 		return nil
 	}
-	if err := setEntity(t.b, key, &inc); err != nil {
+	if err := t.store(key, &inc); err != nil {
 		return err
 	}
 	t.changed(KindIncident, inc, v.ProcessInstanceKey, v.ProcessDefinitionKey)
@@ -221,7 +295,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta int) error {
 	key := entityKey(kElement, v.ElementInstanceKey)
 	var e ElementInstance
-	found, err := getEntity(t.b, key, &e)
+	found, err := t.load(key, &e)
 	if err != nil || !found || e.EndDate != 0 {
 		return err
 	}
@@ -244,7 +318,7 @@ func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta
 	} else {
 		return nil
 	}
-	if err := setEntity(t.b, key, &e); err != nil {
+	if err := t.store(key, &e); err != nil {
 		return err
 	}
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
@@ -254,13 +328,13 @@ func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta
 func (t *txn) instanceIncident(pik int64, delta int) error {
 	key := entityKey(kInstance, pik)
 	var pi storedInstance
-	found, err := getEntity(t.b, key, &pi)
+	found, err := t.load(key, &pi)
 	if err != nil || !found {
 		return err
 	}
 	pi.ActiveIncidents = max(pi.ActiveIncidents+delta, 0)
 	pi.HasIncident = pi.ActiveIncidents > 0
-	if err := setEntity(t.b, key, &pi); err != nil {
+	if err := t.store(key, &pi); err != nil {
 		return err
 	}
 	t.changed(KindProcessInstance, pi.ProcessInstance, pik, int64(pi.ProcessDefinitionKey))
@@ -289,7 +363,7 @@ func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kJob, jobKey), nil, nil); err != nil {
 			return err
 		}
-	} else if found, err := getEntity(t.b, key, &j); err != nil || !found {
+	} else if found, err := t.load(key, &j); err != nil || !found {
 		return err // not found: removed by retention, or exported before the model existed
 	}
 	j.Type, j.Retries, j.CustomHeaders = v.Type, v.Retries, v.CustomHeaders
@@ -312,7 +386,7 @@ func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 	case record.Completed, record.Canceled, record.ErrorThrown:
 		j.EndTime = Date(r.Timestamp)
 	}
-	if err := setEntity(t.b, key, &j); err != nil {
+	if err := t.store(key, &j); err != nil {
 		return err
 	}
 	t.changed(KindJob, j, v.ProcessInstanceKey, v.ProcessDefinitionKey)
@@ -328,18 +402,18 @@ const (
 	statCount
 )
 
+// stats adds delta to one counter of an element id's statistics. The
+// deltas of an Export are summed in memory and written once (flush): every
+// element instance moves two or three counters, most of them the same few.
 func (t *txn) stats(defKey int64, elementID string, which int, delta int64) error {
-	key := statsKey(defKey, elementID)
-	v, _, err := get(t.b, key)
-	if err != nil {
-		return err
+	key := string(statsKey(defKey, elementID))
+	d := t.statDeltas[key]
+	if d == nil {
+		d = new([statCount]int64)
+		t.statDeltas[key] = d
 	}
-	if len(v) != 8*statCount {
-		v = make([]byte, 8*statCount)
-	}
-	n := int64(binary.BigEndian.Uint64(v[8*which:])) + delta
-	binary.BigEndian.PutUint64(v[8*which:], uint64(max(n, 0)))
-	return t.b.Set(key, v, nil)
+	d[which] += delta
+	return nil
 }
 
 func (t *txn) changed(kind string, item any, pik, defKey int64) {

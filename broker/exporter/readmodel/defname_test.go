@@ -25,11 +25,8 @@ func TestInstanceGetsDefinitionNameOnceTheDefinitionIsExported(t *testing.T) {
 	if err := m.Export(2, syntheticLife(&pos2, early, defKey, 1, false)); err != nil {
 		t.Fatal(err)
 	}
-	xml := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="one-task" name="One task"/></definitions>`
-	deployed := record.Record{Position: 1, Key: defKey, PartitionID: 1, RecordType: record.Event,
-		ValueType: record.Process, Intent: record.Created, Value: &record.ProcessRecord{
-			BpmnProcessID: "one-task", Version: 1, ProcessDefinitionKey: defKey, ResourceName: "one.bpmn",
-			Resource: []byte(xml), TenantID: record.DefaultTenant}}
+	var pos1 int64
+	deployed := deployRecord(&pos1, defKey)
 	if err := m.Export(1, []record.Record{deployed}); err != nil {
 		t.Fatal(err)
 	}
@@ -53,4 +50,15 @@ func TestInstanceGetsDefinitionNameOnceTheDefinitionIsExported(t *testing.T) {
 			t.Errorf("instance %d: processDefinitionName %q, want %q", c.key, got, c.want)
 		}
 	}
+}
+
+// deployRecord is the PROCESS CREATED record of a one-task definition
+// named "One task".
+func deployRecord(pos *int64, defKey int64) record.Record {
+	*pos++
+	xml := `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="one-task" name="One task"/></definitions>`
+	return record.Record{Position: *pos, Key: defKey, PartitionID: 1, RecordType: record.Event,
+		ValueType: record.Process, Intent: record.Created, Value: &record.ProcessRecord{
+			BpmnProcessID: "one-task", Version: 1, ProcessDefinitionKey: defKey, ResourceName: "one.bpmn",
+			Resource: []byte(xml), TenantID: record.DefaultTenant}}
 }

@@ -171,7 +171,7 @@ func (m *Model) Export(partitionID int32, recs []record.Record) error {
 	}
 	b := m.db.NewIndexedBatch()
 	defer b.Close()
-	tx := &txn{m: m, b: b}
+	tx := newTxn(m, b)
 	for i := range recs {
 		r := &recs[i]
 		if r.Position <= last {
@@ -183,6 +183,9 @@ func (m *Model) Export(partitionID int32, recs []record.Record) error {
 		if err := tx.apply(r); err != nil {
 			return fmt.Errorf("readmodel: partition %d position %d (%s %s): %w", partitionID, r.Position, r.ValueType, r.Intent, err)
 		}
+	}
+	if err := tx.flush(); err != nil {
+		return fmt.Errorf("readmodel: partition %d: %w", partitionID, err)
 	}
 	pos := binary.BigEndian.AppendUint64(nil, uint64(recs[len(recs)-1].Position))
 	if err := b.Set(positionKey(partitionID), pos, nil); err != nil {

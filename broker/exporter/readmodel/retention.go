@@ -56,6 +56,7 @@ func (m *Model) removeExpiredBatch(cutoff Date) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("readmodel: retention: %w", err)
 	}
+	t := newTxn(m, b)
 	var ended [][]byte
 	for valid := it.First(); valid && len(ended) < retentionBatch; valid = it.Next() {
 		ended = append(ended, append([]byte(nil), it.Key()...))
@@ -65,7 +66,7 @@ func (m *Model) removeExpiredBatch(cutoff Date) (int, error) {
 	}
 	for _, k := range ended {
 		pik := int64(beUint64(k[9:]))
-		if err := m.removeInstance(b, pik); err != nil {
+		if err := m.removeInstance(t, pik); err != nil {
 			return 0, fmt.Errorf("readmodel: retention of instance %d: %w", pik, err)
 		}
 		if err := b.Delete(k, nil); err != nil {
@@ -76,6 +77,9 @@ func (m *Model) removeExpiredBatch(cutoff Date) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
+	if err := t.flush(); err != nil {
+		return 0, fmt.Errorf("readmodel: retention: %w", err)
+	}
 	if err := b.Commit(pebble.Sync); err != nil {
 		return 0, fmt.Errorf("readmodel: retention commit: %w", err)
 	}
@@ -84,8 +88,8 @@ func (m *Model) removeExpiredBatch(cutoff Date) (int, error) {
 
 // removeInstance deletes an instance and everything indexed under it, and
 // takes its finished element instances out of the definition's statistics.
-func (m *Model) removeInstance(b *pebble.Batch, pik int64) error {
-	t := &txn{m: m, b: b}
+func (m *Model) removeInstance(t *txn, pik int64) error {
+	b := t.b
 	lo := entityKey(kByInstance, pik)
 	var keys [][]byte
 	if err := iterate(b, lo, func(key, _ []byte) error {
