@@ -5,5 +5,6 @@
 // the applied raft index), read in position order by exporters, and trimmed
 // below the lowest position every reader is done with.
 //
-//	key: prefix | position (8 bytes, big endian)   value: record.Marshal
+//	key: prefix | position of the chunk's first record (8 bytes, big endian)
+//	value: the records of one Append (a chunk, see chunk.go)
 package recordlog

@@ -37,6 +37,10 @@ type Log struct {
 	// steps over range tombstones each time.
 	last      int64
 	lastKnown bool
+
+	// chunkBuf and enc are Append's buffers (one writer: the apply loop).
+	chunkBuf []byte
+	enc      record.Encoder
 }
 
 // Subscribe makes Committed send to ch (without blocking: give it a buffer
@@ -117,8 +121,12 @@ func (l *Log) fromTail(from int64) (recs []record.Record, ok bool) {
 
 // Append stages recs in batch b, which the caller commits with the state
 // (and then calls Committed). Positions must be strictly increasing and
-// above positions already written.
+// above positions already written. The records are stored as one chunk
+// (chunk.go).
 func (l *Log) Append(b *pebble.Batch, recs []record.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
 	var prev int64 = -1
 	for i := range recs {
 		r := &recs[i]
@@ -126,13 +134,13 @@ func (l *Log) Append(b *pebble.Batch, recs []record.Record) error {
 			return fmt.Errorf("%w: %d after %d", ErrOutOfOrder, r.Position, prev)
 		}
 		prev = r.Position
-		v, err := record.Marshal(*r)
-		if err != nil {
-			return fmt.Errorf("recordlog: position %d: %w", r.Position, err)
-		}
-		if err := b.Set(l.key(r.Position), v, nil); err != nil {
-			return fmt.Errorf("recordlog: position %d: %w", r.Position, err)
-		}
+	}
+	v, err := l.appendChunk(recs)
+	if err != nil {
+		return err
+	}
+	if err := b.Set(l.key(recs[0].Position), v, nil); err != nil {
+		return fmt.Errorf("recordlog: positions %d-%d: %w", recs[0].Position, prev, err)
 	}
 	l.mu.Lock()
 	l.pending = append(l.pending, recs...)
@@ -152,22 +160,28 @@ func (l *Log) Read(from int64, fn func(record.Record) bool) error {
 		}
 		return nil
 	}
-	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(max(from, 0)), UpperBound: l.end()})
+	from = max(from, 0)
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(0), UpperBound: l.end()})
 	if err != nil {
 		return fmt.Errorf("recordlog: read: %w", err)
 	}
-	for valid := it.First(); valid; valid = it.Next() {
+	// start at the chunk holding from: the last one that starts at or below it
+	valid := it.SeekLT(l.key(from + 1))
+	if !valid {
+		valid = it.First()
+	}
+	for ; valid; valid = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
 			it.Close()
 			return fmt.Errorf("recordlog: read: %w", err)
 		}
-		r, err := record.Unmarshal(v)
+		more, err := eachRecord(l.position(it.Key()), v, from, fn)
 		if err != nil {
 			it.Close()
-			return fmt.Errorf("recordlog: position %d: %w", l.position(it.Key()), err)
+			return err
 		}
-		if !fn(r) {
+		if !more {
 			break
 		}
 	}
@@ -184,16 +198,28 @@ func (l *Log) Bounds() (first, last int64, ok bool, err error) {
 	if err != nil {
 		return 0, 0, false, fmt.Errorf("recordlog: bounds: %w", err)
 	}
-	if it.First() {
-		first, ok = l.position(it.Key()), true
+	defer it.Close()
+	if !it.First() {
+		return 0, 0, false, it.Error()
 	}
-	if it.Last() {
-		last = l.position(it.Key())
+	first = l.position(it.Key())
+	if !it.Last() {
+		return 0, 0, false, it.Error()
 	}
-	if err := it.Close(); err != nil {
-		return 0, 0, false, fmt.Errorf("recordlog: bounds: %w", err)
+	h, err := l.header(it)
+	if err != nil {
+		return 0, 0, false, err
 	}
-	return first, last, ok, nil
+	return first, h.last, true, nil
+}
+
+// header reads the header of the value under the iterator.
+func (l *Log) header(it *pebble.Iterator) (chunkHeader, error) {
+	v, err := it.ValueAndErr()
+	if err != nil {
+		return chunkHeader{}, fmt.Errorf("recordlog: %w", err)
+	}
+	return readHeader(l.position(it.Key()), v)
 }
 
 // Last returns the position of the newest record committed to the log,
@@ -205,25 +231,42 @@ func (l *Log) Last() (last int64, ok bool, err error) {
 	if l.lastKnown {
 		return l.last, true, nil
 	}
-	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(0), UpperBound: l.end()})
-	if err != nil {
-		return 0, false, fmt.Errorf("recordlog: last: %w", err)
+	_, last, ok, err = l.Bounds()
+	if err != nil || !ok {
+		return 0, false, err
 	}
-	if it.Last() {
-		l.last, l.lastKnown = l.position(it.Key()), true
-	}
-	if err := it.Close(); err != nil {
-		return 0, false, fmt.Errorf("recordlog: last: %w", err)
-	}
-	return l.last, l.lastKnown, nil
+	l.last, l.lastKnown = last, true
+	return last, true, nil
 }
 
-// Trim deletes the records below position upTo.
+// Trim deletes the records below position upTo, except those stored in the
+// same chunk as records at or above it (one Append's records go together).
 func (l *Log) Trim(upTo int64) error {
 	if upTo <= 0 {
 		return nil
 	}
-	if err := l.db.DeleteRange(l.key(0), l.key(upTo), pebble.NoSync); err != nil {
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: l.key(0), UpperBound: l.key(upTo)})
+	if err != nil {
+		return fmt.Errorf("recordlog: trim below %d: %w", upTo, err)
+	}
+	end := upTo
+	if it.Last() { // the chunk holding upTo - 1: keep it whole if it reaches upTo
+		h, err := l.header(it)
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if h.last >= upTo {
+			end = h.first
+		}
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("recordlog: trim below %d: %w", upTo, err)
+	}
+	if end <= 0 {
+		return nil
+	}
+	if err := l.db.DeleteRange(l.key(0), l.key(end), pebble.NoSync); err != nil {
 		return fmt.Errorf("recordlog: trim below %d: %w", upTo, err)
 	}
 	return nil

@@ -85,21 +85,88 @@ func TestAppendRejectsPositionsThatDoNotIncrease(t *testing.T) {
 	}
 }
 
-func TestTrimDeletesOnlyBelowThePosition(t *testing.T) {
+func TestTrimDeletesOnlyBelowThePositionKeepingChunksWhole(t *testing.T) {
 	db, l := newLog(t)
-	appendCommit(t, db, l, recs(1, 20))
-	if err := l.Trim(11); err != nil {
-		t.Fatal(err)
-	}
-	first, last, ok, err := l.Bounds()
-	if err != nil || !ok || first != 11 || last != 20 {
-		t.Fatalf("Bounds = %d, %d, %v, %v; want 11, 20", first, last, ok, err)
+	appendCommit(t, db, l, recs(1, 5))
+	appendCommit(t, db, l, recs(6, 10))
+	appendCommit(t, db, l, recs(11, 20))
+	for _, c := range []struct {
+		upTo, first int64
+	}{
+		{1, 1},   // nothing below
+		{6, 6},   // exactly a chunk's start
+		{8, 6},   // inside the chunk 6-10: kept whole
+		{11, 11}, // the chunk 6-10 is all below
+		{15, 11},
+	} {
+		if err := l.Trim(c.upTo); err != nil {
+			t.Fatal(err)
+		}
+		first, last, ok, err := l.Bounds()
+		if err != nil || !ok || first != c.first || last != 20 {
+			t.Fatalf("after Trim(%d): Bounds = %d, %d, %v, %v; want %d, 20", c.upTo, first, last, ok, err, c.first)
+		}
+		if got := positions(t, New(db, l.prefix), 0, 100); len(got) != int(21-c.first) || got[0] != c.first {
+			t.Fatalf("after Trim(%d): pebble holds %v", c.upTo, got)
+		}
 	}
 	if err := l.Trim(100); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, ok, _ := l.Bounds(); ok {
 		t.Fatal("log not empty after trimming everything")
+	}
+}
+
+func TestReadFromInsideAChunkStartsAtThePosition(t *testing.T) {
+	db, l := newLog(t)
+	appendCommit(t, db, l, recs(1, 10))
+	appendCommit(t, db, l, recs(11, 15))
+	cold := New(db, l.prefix) // no tail: reads pebble
+	for _, from := range []int64{0, 1, 4, 10, 11, 13, 15} {
+		got := positions(t, cold, from, 100)
+		if len(got) != int(16-max(from, 1)) || got[0] != max(from, 1) || got[len(got)-1] != 15 {
+			t.Fatalf("from %d: read %v", from, got)
+		}
+	}
+	if got := positions(t, cold, 16, 100); len(got) != 0 {
+		t.Fatalf("from the end: read %v", got)
+	}
+	if got := positions(t, cold, 3, 2); len(got) != 2 || got[0] != 3 || got[1] != 4 {
+		t.Fatalf("stopping inside a chunk: read %v", got)
+	}
+}
+
+// Logs written before chunks hold one record per key; they read, bound
+// and trim as before, beside chunks appended after them.
+func TestRecordsStoredOnePerKeyReadBesideChunks(t *testing.T) {
+	db, l := newLog(t)
+	b := db.NewBatch()
+	for _, r := range recs(1, 4) {
+		v, err := record.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Set(l.key(r.Position), v, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	appendCommit(t, db, l, recs(5, 8))
+	cold := New(db, l.prefix)
+	if got := positions(t, cold, 2, 100); len(got) != 7 || got[0] != 2 || got[6] != 8 {
+		t.Fatalf("read %v", got)
+	}
+	if last, ok, err := cold.Last(); !ok || err != nil || last != 8 {
+		t.Fatalf("Last = %d, %v, %v", last, ok, err)
+	}
+	if err := cold.Trim(3); err != nil {
+		t.Fatal(err)
+	}
+	if first, last, ok, err := cold.Bounds(); !ok || err != nil || first != 3 || last != 8 {
+		t.Fatalf("Bounds after Trim(3) = %d, %d, %v, %v", first, last, ok, err)
 	}
 }
 
@@ -173,4 +240,22 @@ func TestLast_FollowsCommitsNotDroppedBatchesAndReadsPebbleWhenUnknown(t *testin
 	appendCommit(t, db, New(db, l.prefix), recs(9, 12))
 	l.Reset()
 	want(l, 12)
+}
+
+func TestCorruptChunkIsAnErrorNotAPanic(t *testing.T) {
+	db, l := newLog(t)
+	appendCommit(t, db, l, recs(1, 3))
+	v, err := l.appendChunk(recs(4, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cut := 1; cut < len(v); cut += 7 {
+		if err := db.Set(l.key(4), v[:cut], pebble.Sync); err != nil {
+			t.Fatal(err)
+		}
+		err := New(db, l.prefix).Read(0, func(record.Record) bool { return true })
+		if !errors.Is(err, record.ErrCorrupt) {
+			t.Fatalf("a chunk cut at %d of %d bytes: %v", cut, len(v), err)
+		}
+	}
 }
