@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // CheckCounts compares the counts every element instance keeps (children,
@@ -43,6 +44,19 @@ func CheckCounts(kv KV) error {
 			return fmt.Errorf("element instance %d (%s) counts %d tokens, has %d", key, ei.Value.ElementID, ei.Tokens, tokens)
 		case ei.Variables == 0 && vars > 0:
 			return fmt.Errorf("element instance %d (%s) counts no variables, has %d", key, ei.Value.ElementID, vars)
+		}
+		if ei.varNamesKnown() {
+			prefix := s.keyInt(FamVariable, key)
+			var names []string
+			if err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+				names = append(names, string(k[len(prefix):]))
+				return true
+			}); err != nil {
+				return err
+			}
+			if !slices.Equal(names, ei.VarNames) {
+				return fmt.Errorf("element instance %d (%s) lists variables %q, has %q", key, ei.Value.ElementID, ei.VarNames, names)
+			}
 		}
 	}
 	return nil

@@ -25,6 +25,21 @@ type ElementInstance struct {
 	Children  int64 // active child element instances
 	Tokens    int64 // tokens on their way in this scope (taken flows)
 	Variables int64 // 0: no local variables; 1: some; -1: unknown
+	// VarNames are the names of the local variables, in name order, when
+	// they are known (Variables 1, at most maxVarNames of them; nil:
+	// unknown), so that collecting the scope's variables or deleting them
+	// with the scope reads or deletes those keys instead of scanning the
+	// scope's key range (which, in an LSM store, reads every level).
+	VarNames []string
+}
+
+// maxVarNames is how many variable names an element instance keeps; a
+// scope with more is scanned.
+const maxVarNames = 16
+
+// varNamesKnown reports whether ei's local variables are exactly VarNames.
+func (e *ElementInstance) varNamesKnown() bool {
+	return e.Variables == 0 || (e.Variables > 0 && len(e.VarNames) > 0)
 }
 
 // NewElementInstance returns an element instance being created, with its
@@ -77,6 +92,9 @@ func (s *State) GetElementInstance(key int64) (*ElementInstance, error) {
 	ei.Children, ei.Tokens, ei.Variables = unknownCount, unknownCount, unknownCount
 	if len(d.B) > 0 {
 		ei.Children, ei.Tokens, ei.Variables = d.Int(), d.Int(), d.Int()
+	}
+	if len(d.B) > 0 {
+		ei.VarNames = d.Strings()
 	}
 	if err := decoded(&d, "element instance"); err != nil {
 		return nil, err
@@ -144,7 +162,7 @@ func (s *State) CreateElementInstance(ei *ElementInstance) error {
 		return err
 	}
 	if ei.Value.FlowScopeKey <= 0 {
-		return nil
+		return s.knowVarNames(&s.cacheEntry(ei.Key).ei)
 	}
 	if err := s.countChildren(ei.Value.FlowScopeKey, 1); err != nil {
 		return err
@@ -184,7 +202,7 @@ func (s *State) DeleteElementInstance(ei *ElementInstance) error {
 		}
 	}
 	if ei.Variables != 0 {
-		return s.deleteScopeVariables(ei.Key)
+		return s.deleteScopeVariables(ei)
 	}
 	return nil
 }
@@ -207,17 +225,58 @@ func (s *State) countChildren(scope, delta int64) error {
 	return s.count(scope, delta, func(ei *ElementInstance) *int64 { return &ei.Children })
 }
 
-// markVariables notes that scope has local variables.
-func (s *State) markVariables(scope int64) error {
+// markVariables notes that scope has the local variable name.
+func (s *State) markVariables(scope int64, name string) error {
 	ei, err := s.GetElementInstance(scope)
 	if err != nil || ei == nil {
-		// No instance yet: a process instance's variables come first, and
-		// a process instance's count is unknown (see NewElementInstance).
+		// No instance yet: a process instance's variables come first (see
+		// CreateElementInstance).
 		return err
 	}
-	if ei.Variables == 0 {
-		ei.Variables = 1
-		s.cacheEntry(scope).dirty = true
+	switch {
+	case ei.Variables == 0:
+		ei.Variables, ei.VarNames = 1, []string{name}
+	case ei.Variables > 0 && len(ei.VarNames) > 0:
+		i, found := slices.BinarySearch(ei.VarNames, name)
+		if found {
+			return nil
+		}
+		if len(ei.VarNames) >= maxVarNames {
+			ei.VarNames = nil // too many: scanned
+		} else {
+			ei.VarNames = slices.Insert(slices.Clip(ei.VarNames), i, name)
+		}
+	default:
+		return nil
+	}
+	s.cacheEntry(scope).dirty = true
+	return nil
+}
+
+// knowVarNames sets the variable names of a process instance being
+// created. Its variables are put before it is: when its key is fresh they
+// are the names put under it in this call, otherwise (a replay of events)
+// a scan finds the same names.
+func (s *State) knowVarNames(ei *ElementInstance) error {
+	var names []string
+	if s.fresh(ei.Key) {
+		names = slices.Sorted(slices.Values(s.freshNames[ei.Key]))
+	} else {
+		prefix := s.keyInt(FamVariable, ei.Key)
+		if err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+			names = append(names, string(k[len(prefix):]))
+			return true
+		}); err != nil {
+			return wrap(err, "variables")
+		}
+	}
+	switch {
+	case len(names) == 0:
+		ei.Variables, ei.VarNames = 0, nil
+	case len(names) <= maxVarNames:
+		ei.Variables, ei.VarNames = 1, names
+	default:
+		ei.Variables, ei.VarNames = 1, nil
 	}
 	return nil
 }
@@ -246,6 +305,7 @@ func (s *State) Flush() error {
 				e.Int(c.ei.Children)
 				e.Int(c.ei.Tokens)
 				e.Int(c.ei.Variables)
+				e.Strings(c.ei.VarNames)
 			})
 		}
 		if err != nil {

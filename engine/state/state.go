@@ -36,6 +36,7 @@ type State struct {
 	// under them before it, so reads of them need not reach the KV.
 	freshFrom, freshTo int64
 	freshVars          map[scopedName]bool // variables put in fresh scopes in this call
+	freshNames         map[int64][]string  // fresh scope => names put in it in this call
 	// Iterate callbacks made once, so that iterating does not allocate a
 	// closure each time.
 	foundFn, gatherFn func(k, v []byte) bool
@@ -72,6 +73,7 @@ func (s *State) Reset(kv KV) {
 func (s *State) SetFreshKeys(from, to int64) {
 	s.freshFrom, s.freshTo = from, to
 	clear(s.freshVars)
+	clear(s.freshNames)
 }
 
 func (s *State) fresh(key int64) bool { return key > s.freshFrom && key < s.freshTo }

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Variables live in the scope of an element instance (the process instance
@@ -40,15 +41,19 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 	b := make([]byte, 0, 10+len(v.Value))
 	b = binary.AppendVarint(b, v.Key)
 	b = append(b, v.Value...)
-	if err := s.markVariables(scope); err != nil {
+	if err := s.markVariables(scope, name); err != nil {
 		return err
 	}
 	if s.fresh(scope) {
 		if s.freshVars == nil {
 			s.freshVars = make(map[scopedName]bool, 8)
+			s.freshNames = make(map[int64][]string, 8)
 		}
 		s.freshVars[scopedName{scope, ""}] = true
-		s.freshVars[scopedName{scope, name}] = true
+		if !s.freshVars[scopedName{scope, name}] {
+			s.freshVars[scopedName{scope, name}] = true
+			s.freshNames[scope] = append(s.freshNames[scope], name)
+		}
 	}
 	return s.KV.Set(s.keyIntStr(FamVariable, scope, name), b)
 }
@@ -58,6 +63,11 @@ func (s *State) PutVariable(scope int64, name string, v Variable) error {
 func (s *State) VisitVariables(scope int64, fn func(name string, v Variable) bool) error {
 	if !s.mayHaveVariables(scope) {
 		return nil
+	}
+	if ei, err := s.GetElementInstance(scope); err != nil {
+		return err
+	} else if ei != nil && ei.varNamesKnown() {
+		return s.visitNamed(scope, slices.Clone(ei.VarNames), fn)
 	}
 	prefix := s.keyInt(FamVariable, scope)
 	var derr error
@@ -84,6 +94,36 @@ func (s *State) mayHaveVariables(scope int64) bool {
 	return !s.fresh(scope) || s.freshVars[scopedName{scope, ""}]
 }
 
-func (s *State) deleteScopeVariables(scope int64) error {
-	return s.deletePrefix(s.keyInt(FamVariable, scope))
+// visitNamed is VisitVariables over a scope whose variable names are
+// known: a read of each instead of a scan.
+func (s *State) visitNamed(scope int64, names []string, fn func(name string, v Variable) bool) error {
+	for _, name := range names {
+		v, ok, err := s.KV.Get(s.keyIntStr(FamVariable, scope, name))
+		if err != nil {
+			return wrap(err, "variable")
+		}
+		if !ok {
+			return fmt.Errorf("variable %q of scope %d: listed by its element instance, not stored: %w", name, scope, ErrCorrupt)
+		}
+		vr, err := decodeVariable(v)
+		if err != nil {
+			return err
+		}
+		if !fn(name, vr) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (s *State) deleteScopeVariables(ei *ElementInstance) error {
+	if !ei.varNamesKnown() {
+		return s.deletePrefix(s.keyInt(FamVariable, ei.Key))
+	}
+	for _, name := range ei.VarNames {
+		if err := s.KV.Delete(s.keyIntStr(FamVariable, ei.Key, name)); err != nil {
+			return wrap(err, "variable")
+		}
+	}
+	return nil
 }
