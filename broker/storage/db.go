@@ -39,7 +39,11 @@ type Options struct {
 	CacheSize int64
 	// RowCacheSize bounds each partition's cache of state values (see
 	// rowCache) in bytes, counted per generation: up to twice this is
-	// held. Zero means 16 MiB.
+	// held. Zero means 4 MiB: about a second of a busy partition's writes
+	// per generation, longer than most instances wait between two steps;
+	// a larger map costs more per lookup than it saves (16 MiB: 26 us of
+	// CPU per one-task instance in the cache's puts, 4 MiB: 16 us, and no
+	// more reads reaching pebble).
 	RowCacheSize int
 	// Logger receives pebble's messages: its info lines at Debug. Nil
 	// discards them.
@@ -92,7 +96,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("storage: open %s: %w", dir, err)
 	}
 	if opts.RowCacheSize == 0 {
-		opts.RowCacheSize = 16 << 20
+		opts.RowCacheSize = 4 << 20
 	}
 	return &DB{pebble: p, caches: map[int32]*rowCache{}, rowCacheBytes: opts.RowCacheSize}, nil
 }
