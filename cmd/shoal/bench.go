@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 // benchFlags are the flags of `shoal bench`.
 type benchFlags struct {
 	address, cluster, workloads, dir, rates string
+	cpuProfile                              string
 	duration, warmup, drain                 time.Duration
 	inFlight, workers, maxJobs, payload     int
 	partitions, serverPID, park             int
@@ -81,6 +83,7 @@ N active instances).`,
 	fs.BoolVar(&f.poll, "poll", false, "workers long-poll for jobs instead of the push stream")
 	fs.IntVar(&f.payload, "payload-bytes", 512, "size of each instance's JSON variables")
 	fs.BoolVar(&f.json, "json", false, "print one JSON line per result")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the load generator itself (all runs) to this file, for go tool pprof")
 	fs.IntVar(&f.park, "park", 0, "start this many instances with no worker and measure the memory of the waiting instances (see above)")
 	return cmd
 }
@@ -101,6 +104,13 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 			return fail(cmd, err)
 		}
 		workloads = append(workloads, w)
+	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return fail(cmd, err)
+		}
+		defer stop()
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
@@ -193,6 +203,25 @@ func runPark(cmd *cobra.Command, ctx context.Context, f *benchFlags, cfg bench.C
 		}
 	}
 	return nil
+}
+
+// startCPUProfile profiles this process into path until the returned
+// function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("--cpuprofile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := out.Close(); err != nil {
+			slog.Warn("closing the CPU profile", "file", path, "err", err)
+		}
+	}, nil
 }
 
 func parseRates(s string) ([]float64, error) {

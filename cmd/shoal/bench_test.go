@@ -1,8 +1,11 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -99,10 +102,12 @@ func TestBenchEmbedded(t *testing.T) {
 		}
 	}
 
-	closed := run("--workload", "one_task,ten_tasks")
+	profile := filepath.Join(t.TempDir(), "bench.prof")
+	closed := run("--workload", "one_task,ten_tasks", "--cpuprofile", profile)
 	if len(closed) != 2 {
 		t.Fatalf("got %d results, want one per workload", len(closed))
 	}
+	checkProfile(t, profile)
 	check(closed[0], "one_task", 1)
 	check(closed[1], "ten_tasks", 10)
 	for _, b := range closed {
@@ -118,6 +123,25 @@ func TestBenchEmbedded(t *testing.T) {
 	check(open[0], "gateway", 10)
 	if open[0].Mode != "open" || open[0].KeptUp == nil {
 		t.Errorf("open loop result: mode %q, kept_up %v: want open with a verdict", open[0].Mode, open[0].KeptUp)
+	}
+}
+
+// checkProfile checks that path holds a CPU profile: pprof's format is a
+// gzipped protocol buffer.
+func checkProfile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("--cpuprofile: %v", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("--cpuprofile wrote %s, which is not gzipped: %v", path, err)
+	}
+	n, err := io.Copy(io.Discard, zr)
+	if err != nil || n == 0 {
+		t.Fatalf("--cpuprofile wrote %s: %d bytes of profile, %v", path, n, err)
 	}
 }
 
