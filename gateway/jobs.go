@@ -3,7 +3,9 @@ package gateway
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -66,6 +68,54 @@ func toActivatedJob(j jobstream.Job) activatedJob {
 	return out
 }
 
+// appendActivatedJob appends j as Camunda's ActivatedJobResult: the bytes
+// encoding/json writes for toActivatedJob(j) (jsonenc_test.go checks it),
+// without reflection.
+func appendActivatedJob(b []byte, j *jobstream.Job) ([]byte, error) {
+	b = append(b, '{')
+	b = jsonField(b, "jobKey")
+	b = appendJSONKey(b, jsonKey(j.Key))
+	b = jsonField(b, "type")
+	b = appendJSONString(b, j.Type)
+	b = jsonField(b, "processDefinitionId")
+	b = appendJSONString(b, j.BpmnProcessID)
+	b = jsonField(b, "processDefinitionVersion")
+	b = strconv.AppendInt(b, int64(j.ProcessDefinitionVersion), 10)
+	b = jsonField(b, "processDefinitionKey")
+	b = appendJSONKey(b, jsonKey(j.ProcessDefinitionKey))
+	b = jsonField(b, "processInstanceKey")
+	b = appendJSONKey(b, jsonKey(j.ProcessInstanceKey))
+	b = jsonField(b, "elementId")
+	b = appendJSONString(b, j.ElementID)
+	b = jsonField(b, "elementInstanceKey")
+	b = appendJSONKey(b, jsonKey(j.ElementInstanceKey))
+	b = jsonField(b, "customHeaders")
+	if j.CustomHeaders == nil {
+		b = append(b, "{}"...)
+	} else {
+		b = appendJSONStrings(b, j.CustomHeaders)
+	}
+	b = jsonField(b, "worker")
+	b = appendJSONString(b, j.Worker)
+	b = jsonField(b, "retries")
+	b = strconv.AppendInt(b, int64(j.Retries), 10)
+	b = jsonField(b, "deadline")
+	b = strconv.AppendInt(b, j.Deadline, 10)
+	b = jsonField(b, "variables")
+	if j.Variables == nil {
+		b = append(b, "{}"...)
+	} else {
+		var err error
+		if b, err = appendJSONObject(b, j.Variables); err != nil {
+			return b, fmt.Errorf("job %d: variables: %w", j.Key, err)
+		}
+	}
+	b = jsonField(b, "tenantId")
+	b = appendJSONString(b, tenantOr(j.TenantID))
+	b = append(b, `,"kind":"BPMN_ELEMENT","listenerEventType":"UNSPECIFIED","tags":[],"userTask":null,"priority":0}`...)
+	return b, nil
+}
+
 // jobRequest validates what activation and streams share.
 func jobRequest(typ, worker string, timeout int64, fetch, tenants []string) (jobstream.Request, error) {
 	if typ == "" {
@@ -113,14 +163,20 @@ func (s *Server) activateJobs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Jobs []activatedJob `json:"jobs"`
-	}{Jobs: make([]activatedJob, 0, len(jobs))}
-	for _, j := range jobs {
-		out.Jobs = append(out.Jobs, toActivatedJob(j))
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	b := append(*buf, `{"jobs":[`...)
+	for i := range jobs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendActivatedJob(b, &jobs[i]); err != nil {
+			return err
+		}
 	}
-	writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
-	return nil
+	b = append(b, "]}\n"...)
+	*buf = b
+	return writeJSONBytes(c, http.StatusOK, b)
 }
 
 // completeJob answers POST /v2/jobs/{jobKey}/completion.

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bufio"
 	"net/http"
 	"time"
 
@@ -55,19 +54,29 @@ func (s *Server) streamJobs(c echo.Context) error {
 	defer stream.Close()
 	s.log.Debug("job stream opened", "type", jr.Type, "worker", jr.Worker, "capacity", req.Capacity)
 	ctx := c.Request().Context()
-	buf := bufio.NewWriter(w)
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
 	for {
 		jobs, err := stream.Next(ctx)
 		if err != nil {
 			s.log.Debug("job stream closed", "type", jr.Type, "worker", jr.Worker, "reason", err)
 			return nil
 		}
-		for _, j := range jobs {
-			if err := jsonEncode(buf, toActivatedJob(j)); err != nil {
-				return nil // the deferred Close yields the jobs
+		b := (*buf)[:0]
+		// Jobs pushed while these are encoded go out with them: one write
+		// and one flush for a burst of pushes (a commit pushes many).
+		for len(jobs) > 0 {
+			for i := range jobs {
+				if b, err = appendActivatedJob(b, &jobs[i]); err != nil {
+					s.log.Error("job stream: cannot encode a job; closing the stream", "type", jr.Type, "error", err)
+					return nil // the deferred Close yields the jobs
+				}
+				b = append(b, '\n')
 			}
+			jobs = stream.TakeReady()
 		}
-		if err := buf.Flush(); err != nil {
+		*buf = b
+		if _, err := w.Write(b); err != nil {
 			return nil
 		}
 		if err := rc.Flush(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -170,3 +171,19 @@ func writeJSON(c echo.Context, status int, contentType string, v any) {
 		slog.Debug("write answer", "error", err)
 	}
 }
+
+// writeJSONBytes writes an encoded JSON answer with the given status.
+func writeJSONBytes(c echo.Context, status int, b []byte) error {
+	h := c.Response().Header()
+	h[echo.HeaderContentType] = jsonContentType
+	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+	c.Response().WriteHeader(status)
+	if _, err := c.Response().Write(b); err != nil {
+		slog.Debug("write answer", "error", err)
+	}
+	return nil
+}
+
+// jsonContentType is the Content-Type header of JSON answers, shared (the
+// server only reads it).
+var jsonContentType = []string{echo.MIMEApplicationJSON}

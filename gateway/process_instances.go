@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -78,8 +79,39 @@ func (s *Server) createProcessInstance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, echo.MIMEApplicationJSON, out)
-	return nil
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	if *buf, err = out.appendJSON(*buf); err != nil {
+		return err
+	}
+	return writeJSONBytes(c, http.StatusOK, append(*buf, '\n'))
+}
+
+// appendJSON appends r as encoding/json writes it (jsonenc_test.go checks
+// it), without reflection.
+func (r *createInstanceResult) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	b = jsonField(b, "processDefinitionId")
+	b = appendJSONString(b, r.ProcessDefinitionID)
+	b = jsonField(b, "processDefinitionVersion")
+	b = strconv.AppendInt(b, int64(r.ProcessDefinitionVersion), 10)
+	b = jsonField(b, "processDefinitionKey")
+	b = appendJSONKey(b, r.ProcessDefinitionKey)
+	b = jsonField(b, "processInstanceKey")
+	b = appendJSONKey(b, r.ProcessInstanceKey)
+	b = jsonField(b, "tenantId")
+	b = appendJSONString(b, r.TenantID)
+	b = jsonField(b, "variables")
+	var err error
+	if b, err = appendJSONObject(b, r.Variables); err != nil {
+		return b, fmt.Errorf("process instance %d: result variables: %w", r.ProcessInstanceKey, err)
+	}
+	b = jsonField(b, "tags")
+	b, err = appendJSONValue(b, r.Tags)
+	if err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
 }
 
 func (req *createInstanceRequest) toRecord() (*record.ProcessInstanceCreationRecord, error) {

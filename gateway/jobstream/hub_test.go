@@ -313,3 +313,34 @@ func TestStreamWithPushesActivatesForHalfItsRoom(t *testing.T) {
 		t.Fatalf("activations asked for %v, want [2]", asked)
 	}
 }
+
+func TestTakeReadyHandsOutPushedJobsWithoutWaiting(t *testing.T) {
+	fc := &pushingCluster{Cluster: fakecluster.New(1)}
+	h := NewHub(fc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(h.Close)
+	s := h.Open(req, 4)
+	defer s.Close()
+	if got := s.TakeReady(); len(got) != 0 {
+		t.Fatalf("TakeReady on an empty stream = %v, want none", got)
+	}
+	s.Reserve(3)
+	deadline := time.Now().Add(time.Minute).UnixMilli()
+	var want []int64
+	for i := range 3 {
+		key := record.NewKey(1, int64(100+i))
+		if !s.Push(key, record.JobRecord{Type: "pay", Deadline: deadline}) {
+			t.Fatal("push failed")
+		}
+		want = append(want, key)
+	}
+	got := s.TakeReady()
+	if len(got) != 3 || got[0].Key != want[0] || got[2].Key != want[2] {
+		t.Fatalf("TakeReady = %v, want the 3 pushed jobs %v in order", got, want)
+	}
+	if s.Held() != 3 {
+		t.Fatalf("held %d, want the 3 jobs handed out", s.Held())
+	}
+	if again := s.TakeReady(); len(again) != 0 {
+		t.Fatalf("TakeReady handed out %d jobs twice", len(again))
+	}
+}

@@ -225,6 +225,10 @@ func (s *Stream) Next(ctx context.Context) ([]Job, error) {
 	}
 }
 
+// TakeReady returns the jobs pushed to the stream and not handed out yet,
+// without waiting (none: nil). The stream holds them, as those Next returns.
+func (s *Stream) TakeReady() []Job { return s.takePushed(nil) }
+
 // takePushed appends the pushed jobs waiting to jobs.
 func (s *Stream) takePushed(jobs []Job) []Job {
 	for {
