@@ -60,7 +60,10 @@ func pathKey(c echo.Context, name string) (int64, error) {
 // bodies); required says whether an empty body is an error.
 func decodeBody(c echo.Context, v any, required bool) error {
 	req := c.Request()
-	body, err := io.ReadAll(req.Body)
+	buf := getAnswerBuffer()
+	defer putAnswerBuffer(buf)
+	body, err := readBody(*buf, req)
+	*buf = body
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -74,14 +77,37 @@ func decodeBody(c echo.Context, v any, required bool) error {
 		}
 		return nil
 	}
-	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" && ct != echo.MIMEApplicationJSON {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !(mt == "application/json" || mt == "text/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
 			return echo.NewHTTPError(http.StatusUnsupportedMediaType,
 				fmt.Sprintf("Expected content-type application/json, but got %q", ct))
 		}
 	}
+	// v keeps no reference to body (encoding/json copies strings and raw
+	// messages), so the buffer is reused.
 	return unmarshalStrict(body, v)
+}
+
+// readBody reads the request body into buf, in one read when its length is
+// declared.
+func readBody(buf []byte, req *http.Request) ([]byte, error) {
+	if n := req.ContentLength; n > int64(cap(buf)) {
+		buf = make([]byte, 0, n+1) // +1: room to see io.EOF without growing
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := req.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // unmarshalStrict decodes JSON and names the offending field on error.
