@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -42,12 +43,68 @@ func TestPayloadSize(t *testing.T) {
 			t.Errorf("payload of %d bytes is %d bytes: %s", size, len(b), b)
 		}
 	}
-	if p := Payload(1, 0); p["payload"] != nil || p["n"] != int64(1) {
-		t.Errorf("payload 0 = %v, want n and route only", p)
+	var p map[string]any
+	if err := json.Unmarshal(Payload(1, 0), &p); err != nil || p["payload"] != nil || p["n"] != 1.0 || len(p) != 2 {
+		t.Errorf("payload 0 = %v (%v), want n and route only", p, err)
 	}
-	if Payload(2, 0)["route"] == Payload(3, 0)["route"] {
+	var a, b struct{ Route string }
+	if json.Unmarshal(Payload(2, 0), &a) != nil || json.Unmarshal(Payload(3, 0), &b) != nil || a.Route == b.Route {
 		t.Error("route does not alternate")
 	}
+}
+
+// payloadMap is the document Payload writes, built as a map and left to
+// encoding/json (as Payload did before it wrote the bytes itself).
+func payloadMap(n int64, size int) map[string]any {
+	vars := map[string]any{"n": n, "route": "b"}
+	if n%2 == 0 {
+		vars["route"] = "a"
+	}
+	doc := map[string]any{
+		"orderId":    fmt.Sprintf("order-%08d", n),
+		"customerId": "customer-4711",
+		"currency":   "EUR",
+		"total":      129.95,
+		"items":      []any{map[string]any{"sku": "SKU-1", "qty": 2}, map[string]any{"sku": "SKU-2", "qty": 1}},
+	}
+	b, _ := json.Marshal(vars)
+	d, _ := json.Marshal(doc)
+	used := len(b) + len(d) + len(`,"payload":`) + len(`,"note":""`)
+	if pad := size - used; pad > 0 {
+		doc["note"] = strings.Repeat("x", pad)
+	} else if size < used-len(d) {
+		return vars
+	}
+	vars["payload"] = doc
+	return vars
+}
+
+func TestPayloadIsTheDocumentEncodingJSONWrites(t *testing.T) {
+	for _, n := range []int64{1, 2, 12345, 123456789} {
+		for _, size := range []int{0, 30, 150, 170, 256, 512, 4096} {
+			want, _ := json.Marshal(payloadMap(n, size))
+			if got := Payload(n, size); string(got) != string(want) {
+				t.Errorf("Payload(%d, %d):\n got %s\nwant %s", n, size, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkPayload(b *testing.B) {
+	b.Run("map+encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := int64(0); b.Loop(); i++ {
+			if _, err := json.Marshal(payloadMap(i, 512)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("written", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := int64(0); b.Loop(); i++ {
+			Payload(i, 512)
+		}
+	})
 }
 
 func TestLatencySummary(t *testing.T) {
