@@ -9,8 +9,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -18,6 +20,7 @@ import (
 type Client struct {
 	base     string
 	http     *http.Client
+	direct   http.RoundTripper // http's transport, when http adds nothing to it
 	attempts int
 	backoff  time.Duration
 }
@@ -56,7 +59,37 @@ func New(address string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
+	c.direct = directTransport(c.http)
 	return c
+}
+
+// directTransport returns h's transport when h has no cookie jar, timeout
+// or redirect policy: then http.Client.Do adds nothing the gateway uses (it
+// never redirects) but its per-request cost (a copy of the headers for
+// redirects, deadline plumbing), and the client calls the transport itself.
+// Otherwise nil: requests go through h.Do.
+func directTransport(h *http.Client) http.RoundTripper {
+	if h.Jar != nil || h.Timeout != 0 || h.CheckRedirect != nil {
+		return nil
+	}
+	if h.Transport == nil {
+		return http.DefaultTransport
+	}
+	return h.Transport
+}
+
+// roundTrip sends req through the transport or the HTTP client. Errors read
+// as http.Client's do: `Post "http://...": dial tcp ...`.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
+	if c.direct == nil {
+		return c.http.Do(req)
+	}
+	resp, err := c.direct.RoundTrip(req)
+	if err != nil {
+		method := req.Method[:1] + strings.ToLower(req.Method[1:])
+		return nil, &url.Error{Op: method, URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 // Problem is an error answer of the gateway (RFC 9457).
@@ -100,8 +133,16 @@ func (r request) body() ([]byte, string, error) {
 		return nil, "", nil
 	}
 	b, err := json.Marshal(r.json)
-	return b, "application/json", err
+	return b, jsonType, err
 }
+
+const jsonType = "application/json"
+
+// Header values shared by every request: the transport only reads them.
+var (
+	jsonHeader   = []string{jsonType}
+	acceptHeader = []string{jsonType}
+)
 
 // do sends the request, retrying on back-pressure and on connections that
 // could not be made, and decodes a 2xx JSON answer into out (if not nil).
@@ -115,10 +156,27 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	defer putAnswerBuffer(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", r.method, r.path, err)
+	}
+	// out keeps no reference to the buffer: encoding/json copies strings
+	// and raw messages.
+	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
 		return fmt.Errorf("%s %s: decode answer: %w", r.method, r.path, err)
 	}
 	return nil
+}
+
+// answerBuffers recycles the buffers answers are read into.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putAnswerBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 { // a rare huge answer is not kept
+		answerBuffers.Put(b)
+	}
 }
 
 // send returns a 2xx response (its body to be closed by the caller) or an
@@ -134,11 +192,15 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ct != "" {
-			req.Header.Set("Content-Type", ct)
+		switch ct {
+		case "":
+			req.Header = http.Header{"Accept": acceptHeader}
+		case jsonType:
+			req.Header = http.Header{"Accept": acceptHeader, "Content-Type": jsonHeader}
+		default:
+			req.Header = http.Header{"Accept": acceptHeader, "Content-Type": {ct}}
 		}
-		req.Header.Set("Accept", "application/json")
-		resp, err := c.http.Do(req)
+		resp, err := c.roundTrip(req)
 		retry := false
 		switch {
 		case err != nil:
