@@ -19,6 +19,7 @@ import (
 // Client talks to one Shoal gateway. It is safe for concurrent use.
 type Client struct {
 	base     string
+	baseURL  *url.URL // base parsed once (nil: it does not parse; see newRequest)
 	http     *http.Client
 	direct   http.RoundTripper // http's transport, when http adds nothing to it
 	attempts int
@@ -60,8 +61,44 @@ func New(address string, opts ...Option) *Client {
 		o(c)
 	}
 	c.direct = directTransport(c.http)
+	if u, err := url.Parse(c.base); err == nil && u.RawQuery == "" && u.Fragment == "" && !strings.HasSuffix(u.Host, ":") {
+		c.baseURL = u
+	}
 	return c
 }
+
+// newRequest builds a request for path (escaped) under the base URL. It is
+// what http.NewRequestWithContext(ctx, method, c.base+path, body) builds
+// (TestNewRequestBuildsWhatNewRequestWithContextBuilds), without parsing
+// the whole URL again for every call.
+func (c *Client) newRequest(ctx context.Context, method, path string, body []byte, header http.Header) (*http.Request, error) {
+	if c.baseURL == nil {
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+		if err == nil {
+			req.Header = header
+		}
+		return req, err
+	}
+	u := *c.baseURL
+	u.RawPath = c.baseURL.EscapedPath() + path
+	p, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: bad path: %w", method, path, err)
+	}
+	u.Path = p
+	req := &http.Request{
+		Method: method, URL: &u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: header, Host: u.Host, ContentLength: int64(len(body)),
+		Body: http.NoBody, GetBody: noBody,
+	}
+	if len(body) > 0 {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return req.WithContext(ctx), nil
+}
+
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
 
 // directTransport returns h's transport when h has no cookie jar, timeout
 // or redirect policy: then http.Client.Do adds nothing the gateway uses (it
@@ -164,7 +201,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	// out keeps no reference to the buffer: encoding/json copies strings
 	// and raw messages.
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+	if err := unmarshalAnswer(buf.Bytes(), out); err != nil {
 		return fmt.Errorf("%s %s: decode answer: %w", r.method, r.path, err)
 	}
 	return nil
@@ -188,17 +225,18 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	}
 	wait := c.backoff
 	for attempt := 1; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
+		var header http.Header
 		switch ct {
 		case "":
-			req.Header = http.Header{"Accept": acceptHeader}
+			header = http.Header{"Accept": acceptHeader}
 		case jsonType:
-			req.Header = http.Header{"Accept": acceptHeader, "Content-Type": jsonHeader}
+			header = http.Header{"Accept": acceptHeader, "Content-Type": jsonHeader}
 		default:
-			req.Header = http.Header{"Accept": acceptHeader, "Content-Type": {ct}}
+			header = http.Header{"Accept": acceptHeader, "Content-Type": {ct}}
+		}
+		req, err := c.newRequest(ctx, r.method, r.path, body, header)
+		if err != nil {
+			return nil, err
 		}
 		resp, err := c.roundTrip(req)
 		retry := false

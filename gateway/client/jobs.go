@@ -195,7 +195,7 @@ func (c *Client) StreamJobs(ctx context.Context, s StreamJobs, fn func(Job)) err
 			continue
 		}
 		var j Job
-		if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
+		if err := j.unmarshal(sc.Bytes()); err != nil {
 			return fmt.Errorf("job stream: bad line: %w", err)
 		}
 		fn(j)

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -136,4 +137,79 @@ func TestConcurrentAnswersAreDecodedEachIntoItsOwn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+type ctxKey struct{}
+
+func TestNewRequestBuildsWhatNewRequestWithContextBuilds(t *testing.T) {
+	ctx := context.WithValue(context.Background(), ctxKey{}, "mine")
+	for _, base := range []string{"http://127.0.0.1:8080", "localhost:9", "http://h:1/prefix/", "https://user:pw@example.com/a%20b", "http://h:1/x?q=1", "http://[::1]:80"} {
+		for _, tc := range []struct {
+			method, path string
+			body         []byte
+		}{
+			{http.MethodGet, "/v2/topology", nil},
+			{http.MethodPost, "/v2/jobs/2251799813685252/completion", []byte("{}")},
+			{http.MethodPost, jobPath("a/b c%d", "failure"), []byte(`{"retries":1}`)},
+			{http.MethodPatch, "/v2/jobs/1", []byte{}},
+		} {
+			c := New(base)
+			header := http.Header{"Accept": acceptHeader}
+			got, err := c.newRequest(ctx, tc.method, tc.path, tc.body, header)
+			if err != nil {
+				t.Fatalf("%s %s: %v", base, tc.path, err)
+			}
+			want, err := http.NewRequestWithContext(ctx, tc.method, c.base+tc.path, bytes.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := base + " " + tc.method + " " + tc.path
+			if got.URL.String() != want.URL.String() || got.URL.Path != want.URL.Path || got.URL.EscapedPath() != want.URL.EscapedPath() ||
+				got.Host != want.Host || got.Method != want.Method || got.Proto != want.Proto || got.ContentLength != want.ContentLength {
+				t.Errorf("%s: got %s %s host %q len %d, want %s %s host %q len %d", name,
+					got.Method, got.URL, got.Host, got.ContentLength, want.Method, want.URL, want.Host, want.ContentLength)
+			}
+			if got.Context().Value(ctxKey{}) != "mine" || got.Header.Get("Accept") != "application/json" {
+				t.Errorf("%s: context or header lost", name)
+			}
+			for i := range 2 { // the body, then again through GetBody (a retry)
+				b, _ := io.ReadAll(got.Body)
+				if !bytes.Equal(b, tc.body) || (got.Body == http.NoBody) != (want.Body == http.NoBody) {
+					t.Errorf("%s: body %d = %q, want %q", name, i, b, tc.body)
+				}
+				if got.Body, err = got.GetBody(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+func TestCreateBodyEncodesAsEncodingJSON(t *testing.T) {
+	bodies := []createBody{
+		{},
+		{ProcessDefinitionID: "order", Variables: map[string]any{"b": 1, "a": "<&>"}},
+		{ProcessDefinitionKey: "2251799813685249", ProcessDefinitionVersion: 3, AwaitCompletion: true,
+			FetchVariables: []string{"n", `q"uote`, "ü"}, RequestTimeout: 30000, Variables: json.RawMessage(`{"n":1,"s":"x"}`)},
+		{ProcessDefinitionID: "tab\there <b>", Variables: json.RawMessage(nil)},
+		{ProcessDefinitionID: "日本", Variables: struct{ X int }{2}, FetchVariables: []string{}},
+	}
+	for _, b := range bodies {
+		got, err := b.encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("\n got %s\nwant %s", got, want)
+		}
+	}
+	for _, bad := range []any{json.RawMessage(`{"n":`), json.RawMessage{}, make(chan int)} {
+		if got, err := (&createBody{ProcessDefinitionID: "p", Variables: bad}).encode(); err == nil {
+			t.Errorf("variables %v encoded as %s, want an error", bad, got)
+		}
+	}
 }
