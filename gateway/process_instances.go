@@ -27,6 +27,10 @@ type createInstanceRequest struct {
 	FetchVariables           []string        `json:"fetchVariables"`
 	RequestTimeout           int64           `json:"requestTimeout"`
 	StartInstructions        []any           `json:"startInstructions"`
+
+	// vars are the variables when the fast path decoded them (varsDecoded).
+	vars        map[string]any
+	varsDecoded bool
 }
 
 // createInstanceResult is Camunda's CreateProcessInstanceResult.
@@ -131,9 +135,12 @@ func (req *createInstanceRequest) toRecord() (*record.ProcessInstanceCreationRec
 	if err := checkTenant("tenantId", req.TenantID); err != nil {
 		return nil, err
 	}
-	vars, err := variablesMap("variables", req.Variables)
-	if err != nil {
-		return nil, err
+	vars := req.vars
+	if !req.varsDecoded {
+		var err error
+		if vars, err = variablesMap("variables", req.Variables); err != nil {
+			return nil, err
+		}
 	}
 	v := &record.ProcessInstanceCreationRecord{
 		BpmnProcessID:        req.ProcessDefinitionID,

@@ -84,8 +84,14 @@ func decodeBody(c echo.Context, v any, required bool) error {
 				fmt.Sprintf("Expected content-type application/json, but got %q", ct))
 		}
 	}
-	// v keeps no reference to body (encoding/json copies strings and raw
-	// messages), so the buffer is reused.
+	// v keeps no reference to body (encoding/json and the fast paths copy
+	// strings and raw messages), so the buffer is reused.
+	if f, ok := v.(fastDecoder); ok {
+		if f.decodeFast(body) {
+			return nil
+		}
+		f.reset()
+	}
 	return unmarshalStrict(body, v)
 }
 
