@@ -15,7 +15,8 @@ import (
 // hand rather than through encoding/json's reflection: the bytes are the
 // same as jsonEncode's (jsonenc_test.go compares them on every kind of
 // value), at a fraction of the CPU and allocations. Values of the types
-// JSON decoding produces (maps, slices, strings, float64, bool, nil) and Go
+// JSON decoding produces (maps, slices, strings, float64, bool, nil), raw
+// messages (the engine answers stored variables as json.RawMessage) and Go
 // integers are written here; anything else (values an expression made, say)
 // goes through encoding/json, so the output never differs.
 
@@ -117,6 +118,15 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 			}
 		}
 		return append(b, ']'), nil
+	case json.RawMessage: // the engine answers stored variables so
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		buf := bytes.NewBuffer(b) // appends to b: what encoding/json does with a raw message
+		if err := json.Compact(buf, v); err != nil {
+			return b, fmt.Errorf("json: error calling MarshalJSON for type json.RawMessage: %w", err)
+		}
+		return buf.Bytes(), nil
 	case map[string]string:
 		return appendJSONStrings(b, v), nil
 	case []string:

@@ -31,6 +31,8 @@ var jsonValues = []any{
 	[]any{}, []any(nil), []any{1.0, "a", nil, []any{true}}, map[string]any{}, map[string]any(nil),
 	map[string]any{"b": 1.0, "a": map[string]any{"z": "last", "é": "accent", "": "empty key"}, "A": []any{}},
 	map[string]string{"y": "2", "x": "1"}, map[string]string(nil), []string{"a", `"q"`}, []string(nil),
+	json.RawMessage(`{"a": [1, 2], "s":"<x> \u00e9"}`), json.RawMessage(`42`), json.RawMessage(nil),
+	map[string]any{"n": json.RawMessage(`7`), "doc": json.RawMessage(` { "k" : null } `)},
 	json.Number("12.50"), struct {
 		X int    `json:"x"`
 		Y string `json:"y,omitempty"`
@@ -60,7 +62,8 @@ func TestAppendJSONValueWritesWhatEncodingJSONWrites(t *testing.T) {
 }
 
 func TestAppendJSONValueRefusesWhatEncodingJSONRefuses(t *testing.T) {
-	for _, v := range []any{math.NaN(), math.Inf(1), map[string]any{"x": []any{math.Inf(-1)}}, make(chan int)} {
+	for _, v := range []any{math.NaN(), math.Inf(1), map[string]any{"x": []any{math.Inf(-1)}}, make(chan int),
+		json.RawMessage(`{"a":`), map[string]any{"x": json.RawMessage{}}} {
 		if got, err := appendJSONValue(nil, v); err == nil {
 			t.Errorf("%v: encoded as %s, want an error as encoding/json gives", v, got)
 		}
@@ -165,6 +168,39 @@ func BenchmarkEncodeActivatedJob(b *testing.B) {
 		for b.Loop() {
 			var err error
 			if buf, err = appendActivatedJob(buf[:0], &j); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkEncodeStoredVariables encodes variables as the engine hands
+// them over (each a json.RawMessage of the stored value).
+func BenchmarkEncodeStoredVariables(b *testing.B) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(benchPayload), &doc); err != nil {
+		b.Fatal(err)
+	}
+	vars := map[string]any{}
+	for k, v := range doc {
+		vars[k] = v
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			if err := jsonEncode(&buf, vars); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hand-written", func(b *testing.B) {
+		var buf []byte
+		b.ReportAllocs()
+		for b.Loop() {
+			var err error
+			if buf, err = appendJSONObject(buf[:0], vars); err != nil {
 				b.Fatal(err)
 			}
 		}
