@@ -52,22 +52,33 @@ func (s *jsonScan) object(fn func(key []byte) bool) bool {
 	}
 	s.i++
 	for s.peek() != '}' {
-		key, ok := s.plainString()
-		if !ok {
+		key, ok := s.memberKey()
+		if !ok || !fn(key) {
 			return false
 		}
-		s.peek()
-		s.i++ // ':'
-		s.space()
-		if !fn(key) {
-			return false
-		}
-		if s.peek() == ',' {
-			s.i++
-		}
+		s.memberEnd()
 	}
 	s.i++
 	return true
+}
+
+// memberKey reads an object member's key (a plain string) and the colon.
+func (s *jsonScan) memberKey() ([]byte, bool) {
+	key, ok := s.plainString()
+	if !ok {
+		return nil, false
+	}
+	s.peek()
+	s.i++ // ':'
+	s.space()
+	return key, true
+}
+
+// memberEnd passes the comma after a member's value, if any.
+func (s *jsonScan) memberEnd() {
+	if s.peek() == ',' {
+		s.i++
+	}
 }
 
 // plainString returns the string at the current position if it has no
@@ -107,14 +118,23 @@ func (s *jsonScan) token() []byte {
 // map[string]any, []any, string, float64, bool or nil.
 func (s *jsonScan) value() (any, bool) {
 	switch s.peek() {
-	case '{':
+	case '{': // the loop of object, without a closure per object
+		s.i++
 		m := map[string]any{}
-		ok := s.object(func(key []byte) bool {
+		for s.peek() != '}' {
+			key, ok := s.memberKey()
+			if !ok {
+				return nil, false
+			}
 			v, ok := s.value()
+			if !ok {
+				return nil, false
+			}
 			m[string(key)] = v
-			return ok
-		})
-		return m, ok
+			s.memberEnd()
+		}
+		s.i++
+		return m, true
 	case '[':
 		s.i++
 		a := []any{}
@@ -202,8 +222,9 @@ func (req *createInstanceRequest) decodeFast(body []byte) bool {
 				return false // absent, null or not an object: left to the slow path
 			}
 			v, ok := s.value()
-			req.vars, req.varsDecoded = v.(map[string]any), ok
-			return ok
+			m, isMap := v.(map[string]any)
+			req.vars, req.varsDecoded = m, ok && isMap
+			return req.varsDecoded
 		case "fetchVariables":
 			return s.stringsInto(&req.FetchVariables)
 		}

@@ -70,7 +70,7 @@ func (s *Server) createProcessInstance(c echo.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
 	defer cancel()
-	partition := s.next.next(s.cluster.Topology().PartitionsCount)
+	partition := s.next.next(s.partitionCount())
 	answer, err := command.Submit(ctx, s.cluster, partition, record.ProcessInstanceCreation, intent, -1, value)
 	var rej *command.Rejection
 	if partition != deploymentPartition && errors.As(err, &rej) && rej.Type == record.NotFound {
@@ -116,6 +116,20 @@ func (r *createInstanceResult) appendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	return append(b, '}'), nil
+}
+
+// partitionCount is the cluster's partition count. It never changes in a
+// cluster's life, so it is read from the topology (which a node builds
+// afresh on every call) until it is known, then remembered.
+func (s *Server) partitionCount() int32 {
+	if n := s.partitions.Load(); n > 0 {
+		return n
+	}
+	n := s.cluster.Topology().PartitionsCount
+	if n > 0 {
+		s.partitions.Store(n)
+	}
+	return n
 }
 
 func (req *createInstanceRequest) toRecord() (*record.ProcessInstanceCreationRecord, error) {

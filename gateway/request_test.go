@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/shoalbpm/shoal/broker"
 	"github.com/shoalbpm/shoal/engine/record"
 	"github.com/shoalbpm/shoal/gateway/internal/fakecluster"
 )
@@ -86,5 +88,40 @@ func TestRequestLogCostsNothingWhenDebugIsOff(t *testing.T) {
 	c := s.echo.NewContext(httptest.NewRequest(http.MethodPost, "/v2/jobs/1/completion", nil), httptest.NewRecorder())
 	if allocs := testing.AllocsPerRun(100, func() { _ = h(c) }); allocs != 0 {
 		t.Fatalf("the request log allocates %.0f times per request with debug off, want 0", allocs)
+	}
+}
+
+// topologyCounter counts the calls of Topology, which a node builds afresh
+// on every call.
+type topologyCounter struct {
+	broker.Cluster
+	calls atomic.Int32
+}
+
+func (c *topologyCounter) Topology() broker.Topology {
+	c.calls.Add(1)
+	return c.Cluster.Topology()
+}
+
+func TestCreationsSpreadOverPartitionsReadingTheTopologyOnce(t *testing.T) {
+	fc := fakecluster.New(3)
+	counter := &topologyCounter{Cluster: fc}
+	g := &testGateway{t: t, cluster: fc, gw: New(counter, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})}
+	g.srv = httptest.NewServer(g.gw.Handler())
+	defer g.srv.Close()
+	defer g.gw.Close()
+	partitions := map[int32]int{}
+	fc.Handle(record.ProcessInstanceCreation, record.Create, func(p int32, cmd record.Record) (record.Record, error) {
+		partitions[p]++
+		return fakecluster.Answer(cmd, record.Event, record.Created, cmd.Value), nil
+	})
+	for range 6 {
+		g.do(http.MethodPost, "/v2/process-instances", `{"processDefinitionId":"p"}`).wantStatus(t, http.StatusOK)
+	}
+	if len(partitions) != 3 || partitions[1] != 2 || partitions[2] != 2 || partitions[3] != 2 {
+		t.Fatalf("creations per partition = %v, want 2 on each of 3", partitions)
+	}
+	if n := counter.calls.Load(); n != 1 {
+		t.Fatalf("the topology was read %d times for 6 creations, want once", n)
 	}
 }

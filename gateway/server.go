@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -61,6 +62,8 @@ type Server struct {
 	jobs    *jobstream.Hub
 	echo    *echo.Echo
 	next    partitionPicker
+	// partitions is the partition count once known (see partitionCount).
+	partitions atomic.Int32
 }
 
 // route is one endpoint. The table below is the single list of what the
