@@ -175,7 +175,7 @@ func NewNode(cfg Config) (*Node, error) {
 		n.peers = []string{n.mux.Addr()}
 	}
 	n.pushes = newPushPeers(n.peers, cfg.NodeID)
-	n.mux.HandleRequests(cluster.Serve(n.serve))
+	n.mux.HandleRequests(n.serve)
 	for id := int32(1); id <= cfg.PartitionsCount; id++ {
 		if !cluster.Hosts(cfg.NodeID, id, cfg.ClusterSize, cfg.ReplicationFactor) {
 			continue

@@ -24,9 +24,18 @@ func TestAForwardedCommandWhoseNodeDiesBeforeAnsweringHasAnUnknownOutcome(t *tes
 				return
 			}
 			go func() {
+				defer c.Close()
+				hdr := make([]byte, 9) // "SHL1" | kind | partition
+				if _, err := io.ReadFull(c, hdr); err != nil {
+					return
+				}
+				if hdr[4] == 'M' { // a multiplexed connection: acknowledge it
+					if _, err := c.Write([]byte{'M'}); err != nil {
+						return
+					}
+				}
 				buf := make([]byte, 512)
-				_, _ = io.ReadAtLeast(c, buf, 20) // the header and the start of the request
-				c.Close()
+				_, _ = io.ReadAtLeast(c, buf, 11) // the start of the request
 			}()
 		}
 	}()

@@ -124,7 +124,7 @@ func rAddr(m *Mux) raft.ServerAddress { return raft.ServerAddress(m.Addr()) }
 
 func TestRequestsRoundTripWithStatuses(t *testing.T) {
 	m := listen(t)
-	m.HandleRequests(Serve(func(ctx context.Context, req Request) Response {
+	m.HandleRequests(func(ctx context.Context, req Request) Response {
 		switch {
 		case req.Op == OpTopology:
 			return Response{Body: []byte(`{"node":1}`)}
@@ -137,7 +137,7 @@ func TestRequestsRoundTripWithStatuses(t *testing.T) {
 		ev := req.Command
 		ev.RecordType, ev.Intent, ev.Position = record.Event, "CREATED", 42
 		return Response{Record: ev}
-	}))
+	})
 	cl := NewClient()
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -168,9 +168,9 @@ func TestRequestsRoundTripWithStatuses(t *testing.T) {
 
 func TestClientDoesNotReuseAConnectionThePeerClosed(t *testing.T) {
 	m := listen(t)
-	m.HandleRequests(Serve(func(ctx context.Context, req Request) Response {
+	m.HandleRequests(func(ctx context.Context, req Request) Response {
 		return Response{Body: []byte("ok")}
-	}))
+	})
 	cl := NewClient()
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -188,9 +188,9 @@ func TestClientDoesNotReuseAConnectionThePeerClosed(t *testing.T) {
 		t.Skipf("port %s not free again: %v", addr, err)
 	}
 	defer m2.Close()
-	m2.HandleRequests(Serve(func(ctx context.Context, req Request) Response {
+	m2.HandleRequests(func(ctx context.Context, req Request) Response {
 		return Response{Body: []byte("new")}
-	}))
+	})
 	resp, err := cl.Do(ctx, addr, Request{Op: OpTopology})
 	if err != nil || string(resp.Body) != "new" {
 		t.Fatalf("request after the peer restarted = %+v, %v", resp, err)

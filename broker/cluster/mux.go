@@ -35,7 +35,7 @@ type Mux struct {
 	ln        net.Listener
 	advertise string
 	logger    *slog.Logger
-	handler   func(net.Conn)
+	handler   Handler
 
 	mu     sync.Mutex
 	layers map[int32]*Layer
@@ -64,9 +64,10 @@ func Listen(bind, advertise string, logger *slog.Logger) (*Mux, error) {
 // Addr is the advertised address of the internal port.
 func (m *Mux) Addr() string { return m.advertise }
 
-// HandleRequests sets the function that serves broker request connections.
-// It must be set before peers send requests.
-func (m *Mux) HandleRequests(h func(net.Conn)) {
+// HandleRequests sets the function that serves broker requests, on
+// multiplexed connections and on those of one request at a time. It must be
+// set before peers send requests.
+func (m *Mux) HandleRequests(h Handler) {
 	m.mu.Lock()
 	m.handler = h
 	m.mu.Unlock()
@@ -135,7 +136,8 @@ func (m *Mux) route(c net.Conn) {
 	kind, id := hdr[len(magic)], int32(binary.BigEndian.Uint32(hdr[len(magic)+1:]))
 	m.mu.Lock()
 	layer, handler, closed := m.layers[id], m.handler, m.closed
-	if kind == kindClient && !closed && handler != nil {
+	requests := kind == kindClient || kind == kindMux
+	if requests && !closed && handler != nil {
 		m.conns[c] = struct{}{}
 		m.wg.Add(1)
 	}
@@ -145,9 +147,13 @@ func (m *Mux) route(c net.Conn) {
 		c.Close()
 	case kind == kindRaft && layer != nil:
 		layer.deliver(c)
-	case kind == kindClient && handler != nil:
+	case requests && handler != nil:
 		defer m.wg.Done()
-		handler(c)
+		if kind == kindMux {
+			serveMultiplexed(c, handler)
+		} else {
+			serveSequential(handler)(c)
+		}
 		c.Close()
 		m.mu.Lock()
 		delete(m.conns, c)

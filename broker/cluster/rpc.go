@@ -179,9 +179,9 @@ func decodeResponse(op Op, b []byte) (Response, error) {
 // Handler serves one broker request; ctx ends with the caller's timeout.
 type Handler func(ctx context.Context, req Request) Response
 
-// Serve returns the connection function for Mux.HandleRequests: it answers
-// the requests of one connection, one after the other.
-func Serve(h Handler) func(net.Conn) {
+// serveSequential answers the requests of one kind 'C' connection, one
+// after the other.
+func serveSequential(h Handler) func(net.Conn) {
 	return func(c net.Conn) {
 		r, w := bufio.NewReader(c), bufio.NewWriter(c)
 		for {
@@ -189,55 +189,39 @@ func Serve(h Handler) func(net.Conn) {
 			if err != nil {
 				return
 			}
-			req, err := decodeRequest(b)
-			var resp Response
-			if err != nil {
-				resp = Response{Status: StatusError, Message: err.Error()}
-			} else {
-				ctx, cancel := context.WithTimeout(context.Background(), req.Timeout)
-				resp = h(ctx, req)
-				cancel()
-			}
-			out, err := encodeResponse(req.Op, resp)
-			if err != nil {
-				out, _ = encodeResponse(req.Op, Response{Status: StatusError, Message: err.Error()})
-			}
-			if writeFrame(w, out) != nil {
+			if writeFrame(w, handle(h, b)) != nil {
 				return
 			}
 		}
 	}
 }
 
-// Client sends broker requests to other nodes, keeping idle connections
-// per address.
+// Client sends broker requests to other nodes: over one multiplexed
+// connection per node (muxclient.go), or to a node too old for that over
+// connections of one request at a time, kept idle per address.
 type Client struct {
-	mu   sync.Mutex
-	idle map[string][]net.Conn
+	mu    sync.Mutex
+	idle  map[string][]net.Conn
+	muxes map[string]*muxConn
+	// old holds, per address, until when to use one-request connections
+	// (the node there did not know multiplexed ones).
+	old     map[string]time.Time
+	dialing map[string]*sync.Mutex // held while dialling an address
+	closed  bool
 }
 
 // maxIdle bounds the idle connections kept per address.
 const maxIdle = 8
 
 // NewClient returns a client with no connections yet.
-func NewClient() *Client { return &Client{idle: make(map[string][]net.Conn)} }
+func NewClient() *Client {
+	return &Client{idle: make(map[string][]net.Conn), muxes: make(map[string]*muxConn),
+		old: make(map[string]time.Time), dialing: make(map[string]*sync.Mutex)}
+}
 
-// Do sends req to the node at address and waits for its answer until ctx
-// ends. req.Timeout is taken from ctx's deadline. An error wrapping
-// ErrUnreachable means nothing was sent.
-func (c *Client) Do(ctx context.Context, address string, req Request) (Response, error) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(30 * time.Second)
-	}
-	req.Timeout = time.Until(deadline)
-	if req.Timeout <= 0 {
-		return Response{}, context.DeadlineExceeded
-	}
-	payload, err := encodeRequest(req)
-	if err != nil {
-		return Response{}, err
-	}
+// doSequential sends one request on a connection of its own (kind 'C'),
+// taken from the idle ones or dialled, and waits for its answer.
+func (c *Client) doSequential(ctx context.Context, address string, op Op, payload []byte, deadline time.Time) (Response, error) {
 	conn, err := c.get(address, time.Until(deadline))
 	if err != nil {
 		return Response{}, fmt.Errorf("%w: %s: %v", ErrUnreachable, address, err)
@@ -265,7 +249,7 @@ func (c *Client) Do(ctx context.Context, address string, req Request) (Response,
 		_ = conn.SetDeadline(time.Time{})
 		c.put(address, conn)
 	}
-	return decodeResponse(req.Op, b)
+	return decodeResponse(op, b)
 }
 
 func (c *Client) get(address string, timeout time.Duration) (net.Conn, error) {
@@ -310,14 +294,20 @@ func (c *Client) dropIdle(address string) {
 	}
 }
 
-// Close closes the idle connections.
+// Close closes the connections; requests in flight fail.
 func (c *Client) Close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.closed = true
+	muxes := c.muxes
+	c.muxes = make(map[string]*muxConn)
 	for _, conns := range c.idle {
 		for _, conn := range conns {
 			conn.Close()
 		}
 	}
 	c.idle = make(map[string][]net.Conn)
+	c.mu.Unlock()
+	for _, m := range muxes {
+		m.close()
+	}
 }
