@@ -185,8 +185,67 @@ func TestTail_ReadsTheSameRecordsAsPebble(t *testing.T) {
 			t.Fatalf("from %d: tail gives %v, pebble %v", from, got, want)
 		}
 	}
-	if recs, ok := l.fromTail(105); !ok || len(recs) != 1 {
-		t.Fatalf("the newest record is not served from the tail: %v %v", recs, ok)
+	buf := make([]record.Record, 4)
+	if n, last, ok := l.fromTail(105, buf); !ok || n != 1 || last != 105 || buf[0].Position != 105 {
+		t.Fatalf("the newest record is not served from the tail: %d %d %v", n, last, ok)
+	}
+	if _, _, ok := l.fromTail(97, buf); ok {
+		t.Fatal("a record older than the tail's 8 is served from it")
+	}
+}
+
+// TestTail_ReadsRecordsCommittedWhileReadingUpToWhereTheReadStarted reads
+// more records than one copy out of the tail holds, committing more from
+// inside fn: the read ends at the newest position when it started.
+func TestTail_ReadsRecordsCommittedWhileReadingUpToWhereTheReadStarted(t *testing.T) {
+	db, l := newLog(t)
+	l.tailMax = 1024
+	appendCommit(t, db, l, recs(1, 600)) // more than readBufs hold
+	var got []int64
+	next := int64(601)
+	if err := l.Read(1, func(r record.Record) bool {
+		got = append(got, r.Position)
+		if r.Position%100 == 0 { // the writer goes on meanwhile
+			appendCommit(t, db, l, recs(next, next+9))
+			next += 10
+		}
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 600 || got[0] != 1 || got[599] != 600 {
+		t.Fatalf("read %d records %d..%d, want 1..600", len(got), got[0], got[len(got)-1])
+	}
+	for i := range got {
+		if got[i] != int64(i+1) {
+			t.Fatalf("record %d has position %d", i, got[i])
+		}
+	}
+}
+
+// TestTail_RecordsOverwrittenWhileReadingComeFromPebble lets the writer
+// overwrite the whole ring while a read is between two copies out of it.
+func TestTail_RecordsOverwrittenWhileReadingComeFromPebble(t *testing.T) {
+	db, l := newLog(t)
+	l.tailMax = 300 // above one copy (256), below what is written meanwhile
+	appendCommit(t, db, l, recs(1, 300))
+	var got []int64
+	if err := l.Read(1, func(r record.Record) bool {
+		got = append(got, r.Position)
+		if r.Position == 10 {
+			appendCommit(t, db, l, recs(301, 1000))
+		}
+		return r.Position < 400
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if got[i] != int64(i+1) {
+			t.Fatalf("record %d has position %d (read %d records)", i, got[i], len(got))
+		}
+	}
+	if len(got) != 400 {
+		t.Fatalf("read %d records, want 1..400", len(got))
 	}
 }
 
@@ -257,5 +316,32 @@ func TestCorruptChunkIsAnErrorNotAPanic(t *testing.T) {
 		if !errors.Is(err, record.ErrCorrupt) {
 			t.Fatalf("a chunk cut at %d of %d bytes: %v", cut, len(v), err)
 		}
+	}
+}
+
+// TestTail_CommittingDoesNotAllocateOnceTheRingExists: the ring is
+// allocated once; rolling over it many times allocates nothing.
+func TestTail_CommittingDoesNotAllocateOnceTheRingExists(t *testing.T) {
+	_, l := newLog(t)
+	l.tailMax = 64
+	batch := recs(1, 16)
+	next := int64(1)
+	commit := func() {
+		for i := range batch {
+			batch[i].Position = next
+			next++
+		}
+		l.mu.Lock()
+		l.pending = append(l.pending, batch...)
+		l.mu.Unlock()
+		l.Committed()
+	}
+	commit()
+	if avg := testing.AllocsPerRun(100, commit); avg != 0 {
+		t.Fatalf("Committed allocates %.2f times per call with the ring in place, want 0", avg)
+	}
+	buf := make([]record.Record, 64)
+	if n, last, ok := l.fromTail(next-64, buf); !ok || n != 64 || last != next-1 || buf[0].Position != next-64 || buf[63].Position != next-1 {
+		t.Fatalf("tail after rolling over = %d records to %d (%v)", n, last, ok)
 	}
 }
