@@ -35,6 +35,10 @@ const (
 	goAwayID = 0
 )
 
+// writeTimeout bounds one write of queued frames: a peer that stops reading
+// breaks the connection instead of stalling every request behind it.
+var writeTimeout = 10 * time.Second
+
 // frameWriter queues frames and writes them from one goroutine, as many as
 // are queued in one writev.
 type frameWriter struct {
@@ -121,6 +125,7 @@ func (w *frameWriter) flush() bool {
 	if w.written != nil && !w.written(ids) {
 		return false
 	}
+	_ = w.c.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if _, err := q.WriteTo(w.c); err != nil {
 		if w.failed != nil {
 			w.failed(err)

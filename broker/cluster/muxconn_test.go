@@ -160,3 +160,21 @@ func TestConnectionLostAfterARequestWasReadIsNotUnreachable(t *testing.T) {
 		t.Fatalf("request whose node died after reading it = %v, want an error that is not ErrUnreachable (it may have run)", err)
 	}
 }
+
+func TestAPeerThatStopsReadingBreaksTheConnection(t *testing.T) {
+	defer func(d time.Duration) { writeTimeout = d }(writeTimeout)
+	writeTimeout = 100 * time.Millisecond
+	addr := fakeNode(t, func(kind byte, c net.Conn) {
+		c.Write([]byte{muxAck})
+		time.Sleep(10 * time.Second) // never reads
+	})
+	cl := NewClient()
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// far more than the socket buffers take: the write blocks
+	_, err := cl.Do(ctx, addr, Request{Op: OpJobStreams, Body: make([]byte, 32<<20)})
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("request to a peer that does not read = %v, want the connection broken before the caller's deadline", err)
+	}
+}
