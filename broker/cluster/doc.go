@@ -9,8 +9,12 @@
 //
 //	kind 'R': a raft connection of that partition; handed to the partition's
 //	          StreamLayer, on which a raft.NetworkTransport runs.
-//	kind 'C': broker requests (Submit forwarded to a leader, topology), one
-//	          framed request and answer after another (see rpc.go).
+//	kind 'M': broker requests (Submit forwarded to a leader, topology, job
+//	          push), many in flight at once with ids, answered in any order:
+//	          a Client keeps one such connection per node (muxconn.go).
+//	kind 'C': the same requests one framed request and answer after another
+//	          (rpc.go); a Client uses it for a node that refuses kind 'M'
+//	          (an older binary).
 //
 // The acceptor reads the header in a goroutine of its own under a deadline,
 // so a slow or hostile peer never blocks the port. Closing a partition's
