@@ -55,9 +55,8 @@ func (t *txn) load(key []byte, v any) (bool, error) {
 }
 
 // store keeps a copy of *v as the entity under key; flush writes it.
-func (t *txn) store(key []byte, v any) error {
+func (t *txn) store(key []byte, v any) {
 	t.entities[string(key)] = &cachedEntity{v: copyOf(v), dirty: true}
-	return nil
 }
 
 func copyOf(v any) reflect.Value {
@@ -180,9 +179,7 @@ func (t *txn) processInstance(r *record.Record, v *record.ProcessInstanceRecord)
 	default:
 		return nil
 	}
-	if err := t.store(key, &pi); err != nil {
-		return err
-	}
+	t.store(key, &pi)
 	t.changed(KindProcessInstance, pi.ProcessInstance, int64(pi.ProcessInstanceKey), int64(pi.ProcessDefinitionKey))
 	return nil
 }
@@ -205,9 +202,7 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 		if err := t.b.Set(byInstanceKey(v.ProcessInstanceKey, kElement, r.Key), nil, nil); err != nil {
 			return err
 		}
-		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, statActive, 1); err != nil {
-			return err
-		}
+		t.stats(v.ProcessDefinitionKey, v.ElementID, statActive, 1)
 	case record.ElementCompleted, record.ElementTerminated:
 		if found, err := t.load(key, &e); err != nil || !found || e.EndDate != 0 {
 			return err
@@ -220,18 +215,12 @@ func (t *txn) element(r *record.Record, v *record.ProcessInstanceRecord) error {
 			to, state = statCanceled, StateTerminated
 		}
 		e.State, e.EndDate, e.HasIncident = state, Date(r.Timestamp), false
-		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, from, -1); err != nil {
-			return err
-		}
-		if err := t.stats(v.ProcessDefinitionKey, v.ElementID, to, 1); err != nil {
-			return err
-		}
+		t.stats(v.ProcessDefinitionKey, v.ElementID, from, -1)
+		t.stats(v.ProcessDefinitionKey, v.ElementID, to, 1)
 	default:
 		return nil
 	}
-	if err := t.store(key, &e); err != nil {
-		return err
-	}
+	t.store(key, &e)
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
 	return nil
 }
@@ -280,9 +269,7 @@ func (t *txn) incident(r *record.Record, v *record.IncidentRecord) error {
 	default:
 		return nil
 	}
-	if err := t.store(key, &inc); err != nil {
-		return err
-	}
+	t.store(key, &inc)
 	t.changed(KindIncident, inc, v.ProcessInstanceKey, v.ProcessDefinitionKey)
 	if err := t.elementIncident(v, r.Key, delta); err != nil {
 		return err
@@ -301,26 +288,16 @@ func (t *txn) elementIncident(v *record.IncidentRecord, incidentKey int64, delta
 	}
 	if delta > 0 && !e.HasIncident {
 		e.HasIncident, e.IncidentKey = true, Key(incidentKey)
-		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, -1); err != nil {
-			return err
-		}
-		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, 1); err != nil {
-			return err
-		}
+		t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, -1)
+		t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, 1)
 	} else if delta < 0 && e.HasIncident {
 		e.HasIncident, e.IncidentKey = false, 0
-		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, -1); err != nil {
-			return err
-		}
-		if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, 1); err != nil {
-			return err
-		}
+		t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statIncidents, -1)
+		t.stats(int64(e.ProcessDefinitionKey), e.ElementID, statActive, 1)
 	} else {
 		return nil
 	}
-	if err := t.store(key, &e); err != nil {
-		return err
-	}
+	t.store(key, &e)
 	t.changed(KindElementInstance, e, int64(e.ProcessInstanceKey), int64(e.ProcessDefinitionKey))
 	return nil
 }
@@ -334,9 +311,7 @@ func (t *txn) instanceIncident(pik int64, delta int) error {
 	}
 	pi.ActiveIncidents = max(pi.ActiveIncidents+delta, 0)
 	pi.HasIncident = pi.ActiveIncidents > 0
-	if err := t.store(key, &pi); err != nil {
-		return err
-	}
+	t.store(key, &pi)
 	t.changed(KindProcessInstance, pi.ProcessInstance, pik, int64(pi.ProcessDefinitionKey))
 	return nil
 }
@@ -386,9 +361,7 @@ func (t *txn) job(jobKey int64, r *record.Record, v *record.JobRecord) error {
 	case record.Completed, record.Canceled, record.ErrorThrown:
 		j.EndTime = Date(r.Timestamp)
 	}
-	if err := t.store(key, &j); err != nil {
-		return err
-	}
+	t.store(key, &j)
 	t.changed(KindJob, j, v.ProcessInstanceKey, v.ProcessDefinitionKey)
 	return nil
 }
@@ -405,7 +378,7 @@ const (
 // stats adds delta to one counter of an element id's statistics. The
 // deltas of an Export are summed in memory and written once (flush): every
 // element instance moves two or three counters, most of them the same few.
-func (t *txn) stats(defKey int64, elementID string, which int, delta int64) error {
+func (t *txn) stats(defKey int64, elementID string, which int, delta int64) {
 	key := string(statsKey(defKey, elementID))
 	d := t.statDeltas[key]
 	if d == nil {
@@ -413,7 +386,6 @@ func (t *txn) stats(defKey int64, elementID string, which int, delta int64) erro
 		t.statDeltas[key] = d
 	}
 	d[which] += delta
-	return nil
 }
 
 func (t *txn) changed(kind string, item any, pik, defKey int64) {

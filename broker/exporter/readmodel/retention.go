@@ -110,9 +110,7 @@ func (m *Model) removeInstance(t *txn, pik int64) error {
 					which = statCanceled
 				}
 				if e.State != StateActive {
-					if err := t.stats(int64(e.ProcessDefinitionKey), e.ElementID, which, -1); err != nil {
-						return err
-					}
+					t.stats(int64(e.ProcessDefinitionKey), e.ElementID, which, -1)
 				}
 			}
 		}
