@@ -46,12 +46,8 @@ func CheckCounts(kv KV) error {
 			return fmt.Errorf("element instance %d (%s) counts no variables, has %d", key, ei.Value.ElementID, vars)
 		}
 		if ei.varNamesKnown() {
-			prefix := s.keyInt(FamVariable, key)
-			var names []string
-			if err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
-				names = append(names, string(k[len(prefix):]))
-				return true
-			}); err != nil {
+			names, err := s.scanVarNames(key)
+			if err != nil {
 				return err
 			}
 			if !slices.Equal(names, ei.VarNames) {

@@ -262,12 +262,9 @@ func (s *State) knowVarNames(ei *ElementInstance) error {
 	if s.fresh(ei.Key) {
 		names = slices.Sorted(slices.Values(s.freshNames[ei.Key]))
 	} else {
-		prefix := s.keyInt(FamVariable, ei.Key)
-		if err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
-			names = append(names, string(k[len(prefix):]))
-			return true
-		}); err != nil {
-			return wrap(err, "variables")
+		var err error
+		if names, err = s.scanVarNames(ei.Key); err != nil {
+			return err
 		}
 	}
 	switch {

@@ -116,6 +116,20 @@ func (s *State) visitNamed(scope int64, names []string, fn func(name string, v V
 	return nil
 }
 
+// scanVarNames returns the names of scope's variables, in name order, from
+// a scan of its key range.
+func (s *State) scanVarNames(scope int64) ([]string, error) {
+	prefix := s.keyInt(FamVariable, scope)
+	var names []string
+	if err := s.KV.Iterate(prefix, func(k, _ []byte) bool {
+		names = append(names, string(k[len(prefix):]))
+		return true
+	}); err != nil {
+		return nil, wrap(err, "variables")
+	}
+	return names, nil
+}
+
 func (s *State) deleteScopeVariables(ei *ElementInstance) error {
 	if !ei.varNamesKnown() {
 		return s.deletePrefix(s.keyInt(FamVariable, ei.Key))
