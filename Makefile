@@ -24,12 +24,7 @@ unit:
 
 # Each fuzz target runs briefly; a longer run: make fuzz-short FUZZTIME=5m
 fuzz-short:
-	@set -e; for t in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
-	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$t/*_test.go | sed 's/^func //'); do \
-	    echo "fuzz $$t $$f ($(FUZZTIME))"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$t || exit 1; \
-	  done; \
-	done
+	scripts/fuzz-short.sh $(GO) $(FUZZTIME)
 
 lint: fmt vet staticcheck
 
