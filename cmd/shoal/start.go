@@ -76,6 +76,7 @@ type nodeSettings struct {
 	logLevel          string
 	pprof             bool
 	exporterJSONL     string
+	goMaxProcs        int
 }
 
 func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
@@ -93,6 +94,7 @@ func (s *nodeSettings) register(fs *pflag.FlagSet, cluster bool) {
 	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&s.exporterJSONL, "exporter-jsonl", "", "directory to export every record to as JSON lines, a file per partition (empty: off)")
+	fs.IntVar(&s.goMaxProcs, "gomaxprocs", 0, "Go's GOMAXPROCS for the node; 0: the CPUs it may use plus one, so that flushes, compactions and GC leave a P for requests (a GOMAXPROCS environment variable is kept as it is)")
 	fs.BoolVar(&s.pprof, "pprof", false, "serve Go's profiler at /debug/pprof/ on the HTTP port (for profiling; off by default)")
 	if cluster {
 		fs.Int32Var(&s.nodeID, "node-id", 0, "this node's id, 0 to cluster-size - 1")
@@ -192,6 +194,10 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	if err != nil {
 		return fail(err)
 	}
+	if s.goMaxProcs < 0 {
+		return fail(fmt.Errorf("--gomaxprocs %d: want 0 or more", s.goMaxProcs))
+	}
+	applyGoMaxProcs(s.goMaxProcs, logger)
 	node, err := broker.NewNode(s.brokerConfig(logger))
 	if err != nil {
 		return fail(err)
