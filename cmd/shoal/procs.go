@@ -16,8 +16,9 @@ import (
 // share the cores between three threads, and it favours the thread that just
 // woke, which is the latency-critical one. Measured on two cores at 1,500
 // one-task instances/s (docs/benchmarks.md): the node's scheduling latency
-// p99 7-10 ms fell to 4 ms, and the instances' p99 from a median of 63 ms
-// to 42 ms, at 3-5 % more CPU per instance and the same maximum throughput.
+// p99 7-15 ms fell to about 4 ms, and the instances' p99 from a median of
+// 61 ms to 42 ms over 16 runs each, at 2-4 % more CPU per instance and the
+// same maximum throughput on one node and on three.
 const extraProcs = 1
 
 // goMaxProcs is the GOMAXPROCS a node runs with: setting when positive;
