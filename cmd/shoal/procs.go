@@ -17,7 +17,7 @@ import (
 // woke, which is the latency-critical one. Measured on two cores at 1,500
 // one-task instances/s (docs/benchmarks.md): the node's scheduling latency
 // p99 7-15 ms fell to about 4 ms, and the instances' p99 from a median of
-// 61 ms to 42 ms over 16 runs each, at 2-4 % more CPU per instance and the
+// 58 ms to 41 ms over 22 runs each, at 2-4 % more CPU per instance and the
 // same maximum throughput on one node and on three.
 const extraProcs = 1
 
