@@ -35,6 +35,9 @@ func goMaxProcs(setting int, envSet bool, runtimeDefault int) int {
 }
 
 // applyGoMaxProcs sets GOMAXPROCS for a node (see goMaxProcs) and logs it.
+// Setting it stops the runtime from following later changes of the
+// container's CPU limit (Go 1.25 does so only while GOMAXPROCS was never
+// set); a node started after such a change reads the new limit.
 func applyGoMaxProcs(setting int, logger *slog.Logger) {
 	_, envSet := os.LookupEnv("GOMAXPROCS")
 	current := runtime.GOMAXPROCS(0)
