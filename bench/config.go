@@ -97,13 +97,19 @@ type Result struct {
 	JobsCompleted   int64   `json:"jobs_completed"`
 	JobsPerSec      float64 `json:"jobs_per_sec"`
 	Latency         Latency `json:"latency"`
-	Errors          int64   `json:"errors"`
-	ErrorSample     string  `json:"error_sample,omitempty"`
-	Timeouts        int64   `json:"timeouts"`
-	Unfinished      int64   `json:"unfinished"`
-	BackPressure    int64   `json:"back_pressure"`
-	WorkerErrors    int64   `json:"worker_errors"`
-	Skipped         int64   `json:"skipped_starts,omitempty"`
+	// StartLag (open loop only) is how late the load generator sent each
+	// start after its scheduled time. It is part of every latency above
+	// (counted from the schedule, so a slow generator cannot hide a slow
+	// server); on a machine the server shares, it is mostly the generator
+	// waiting for a core.
+	StartLag     *Latency `json:"start_lag,omitempty"`
+	Errors       int64    `json:"errors"`
+	ErrorSample  string   `json:"error_sample,omitempty"`
+	Timeouts     int64    `json:"timeouts"`
+	Unfinished   int64    `json:"unfinished"`
+	BackPressure int64    `json:"back_pressure"`
+	WorkerErrors int64    `json:"worker_errors"`
+	Skipped      int64    `json:"skipped_starts,omitempty"`
 	// KeptUp (open loop only) says whether the run kept up with its rate.
 	KeptUp           *bool  `json:"kept_up,omitempty"`
 	NotKeptUpBecause string `json:"not_kept_up_because,omitempty"`

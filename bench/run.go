@@ -32,6 +32,7 @@ type run struct {
 	windowLo  time.Time // the measured window [windowLo, windowHi)
 	windowHi  time.Time
 	lat       latencies
+	startLag  latencies    // open loop: how late each start was sent
 	started   atomic.Int64 // in the window
 	completed atomic.Int64 // in the window
 	errors    atomic.Int64
@@ -130,6 +131,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.JobsCompleted = jobsHi - jobsLo
 	res.JobsPerSec = float64(res.JobsCompleted) / secs
 	res.Latency = r.lat.summary()
+	if r.cfg.Rate > 0 {
+		lag := r.startLag.summary()
+		res.StartLag = &lag
+	}
 	res.Errors, res.Timeouts, res.Unfinished = r.errors.Load(), r.timeouts.Load(), unfinished
 	if s, ok := r.errSample.Load().(string); ok {
 		res.ErrorSample = s
@@ -253,6 +258,9 @@ func (r *run) instance(ctx context.Context, at time.Time) {
 	counted := r.inWindow(at)
 	if counted {
 		r.started.Add(1)
+		if r.cfg.Rate > 0 {
+			r.startLag.add(time.Since(at))
+		}
 	}
 	pi, err := c.CreateInstanceWithResult(ctx, client.CreateInstance{
 		ProcessDefinitionID: r.cfg.Workload.ProcessID, Variables: Payload(n, r.cfg.PayloadBytes),

@@ -71,6 +71,9 @@ func TestRunAgainstARealNode(t *testing.T) {
 		t.Errorf("errors %d (%s), timeouts %d, unfinished %d, worker errors %d",
 			res.Errors, res.ErrorSample, res.Timeouts, res.Unfinished, res.WorkerErrors)
 	}
+	if res.StartLag != nil {
+		t.Errorf("closed loop reports a start lag %+v: starts have no schedule there", *res.StartLag)
+	}
 	if res.Mode != "closed" || res.Acquisition != "poll" || res.Workload != "parallel" || res.Gateways != 2 {
 		t.Errorf("mode %q, jobs %q, workload %q, gateways %d", res.Mode, res.Acquisition, res.Workload, res.Gateways)
 	}
@@ -85,6 +88,35 @@ func TestRunAgainstARealNode(t *testing.T) {
 	var back map[string]any
 	if err := json.Unmarshal(b, &back); err != nil || back["completed_per_sec"] == nil || back["latency"] == nil {
 		t.Errorf("result JSON %s: %v", b, err)
+	}
+}
+
+func TestOpenLoopReportsHowLateEachStartWasSent(t *testing.T) {
+	addr := startNode(t)
+	w, err := bench.LoadWorkload("../testdata/bench", "one_task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bench.Run(t.Context(), bench.Config{
+		Addresses: []string{addr}, Workload: w, Duration: time.Second, Warmup: 200 * time.Millisecond,
+		Rate: 100, InFlight: 200, Workers: 1, MaxJobs: 8, PayloadBytes: 64,
+		MetricsURLs: []string{addr + "/metrics"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != "open" || res.Started == 0 {
+		t.Fatalf("mode %q, started %d: want an open loop that started instances", res.Mode, res.Started)
+	}
+	lag := res.StartLag
+	if lag == nil {
+		t.Fatal("open loop: no start lag reported")
+	}
+	if int64(lag.Count) != res.Started || lag.P50 < 0 || lag.P50 > lag.P99 || lag.P99 > lag.Max {
+		t.Errorf("start lag %+v for %d starts: want one sample per start, ordered percentiles", *lag, res.Started)
+	}
+	if lag.Max > res.Latency.Max {
+		t.Errorf("start lag max %.3f ms above the latency max %.3f ms, which includes it", lag.Max, res.Latency.Max)
 	}
 }
 

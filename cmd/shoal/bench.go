@@ -270,6 +270,9 @@ func printResult(w io.Writer, r *bench.Result, asJSON bool) error {
 	fmt.Fprintf(w, "  instances  started %.0f/s, completed %.0f/s   jobs %.0f/s\n", r.StartedPerSec, r.CompletedPerSec, r.JobsPerSec)
 	l := r.Latency
 	fmt.Fprintf(w, "  latency    p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms  (%d samples)\n", l.P50, l.P90, l.P99, l.Max, l.Count)
+	if g := r.StartLag; g != nil {
+		fmt.Fprintf(w, "  start lag  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (this generator's own lateness, part of the latency)\n", g.P50, g.P99, g.Max)
+	}
 	fmt.Fprintf(w, "  errors %d, timeouts %d, unfinished %d, worker errors %d, back-pressure answers %d\n", r.Errors, r.Timeouts, r.Unfinished, r.WorkerErrors, r.BackPressure)
 	if r.ErrorSample != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.ErrorSample)
