@@ -137,6 +137,9 @@ func (s *nodeSettings) load(cmd *cobra.Command) error {
 			}
 		}
 	}
+	if s.goMaxProcs < 0 {
+		errs = append(errs, fmt.Errorf("--gomaxprocs %d: want 0 (the CPUs plus one) or more", s.goMaxProcs))
+	}
 	return errors.Join(errs...)
 }
 
@@ -193,9 +196,6 @@ func runNode(cmd *cobra.Command, s *nodeSettings) error {
 	logger, err := s.logger()
 	if err != nil {
 		return fail(err)
-	}
-	if s.goMaxProcs < 0 {
-		return fail(fmt.Errorf("--gomaxprocs %d: want 0 or more", s.goMaxProcs))
 	}
 	applyGoMaxProcs(s.goMaxProcs, logger)
 	node, err := broker.NewNode(s.brokerConfig(logger))

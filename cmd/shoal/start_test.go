@@ -79,6 +79,13 @@ func TestSettingsRejectUnknownKeysAndBadValues(t *testing.T) {
 	if _, err := parseSettings(t); err == nil {
 		t.Error("SHOAL_PARTITIONS=many was accepted")
 	}
+	t.Setenv("SHOAL_PARTITIONS", "1")
+	if _, err := parseSettings(t, "--gomaxprocs", "-1"); err == nil {
+		t.Error("--gomaxprocs -1 was accepted")
+	}
+	if s, err := parseSettings(t, "--gomaxprocs", "4"); err != nil || s.goMaxProcs != 4 {
+		t.Errorf("--gomaxprocs 4: %v, got %d", err, s.goMaxProcs)
+	}
 }
 
 func TestNodeHTTPServesHealthReadyAndMetrics(t *testing.T) {
